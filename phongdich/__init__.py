@@ -1,0 +1,1 @@
+"""phongdich: the operations system a Vietnamese city runs to fight an epidemic."""

@@ -1,0 +1,46 @@
+"""Roles and the one table of what each role may do (RapidPro's OrgRole + GROUP_PERMISSIONS)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STEERING = "steering", _("Ban Chỉ đạo thành phố")
+    CITY_ADMIN = "city_admin", _("Quản trị thành phố")
+    DISTRICT_OFFICER = "district_officer", _("Cán bộ quận/huyện")
+    WARD_OFFICER = "ward_officer", _("Cán bộ trạm y tế phường/xã")
+    TEAM_MEMBER = "team_member", _("Thành viên tổ cộng đồng")
+    DOCTOR = "doctor", _("Thầy thuốc đồng hành")
+    HOTLINE = "hotline", _("Tổng đài viên")
+    LEADER = "leader", _("Lãnh đạo (chỉ xem)")
+
+
+class Perm(models.TextChoices):
+    CASE_VIEW = "case.view", _("Xem F0")
+    CASE_EDIT = "case.edit", _("Đăng ký, sửa F0")
+    PERSON_VIEW = "person.view", _("Xem người")
+    PERSON_EDIT = "person.edit", _("Sửa, gộp người")
+    IMPORT_RUN = "import.run", _("Nhập danh sách")
+    AUDIT_VIEW = "audit.view", _("Xem nhật ký")
+    POPULATION_EDIT = "population.edit", _("Sửa dân số")
+    TEAM_EDIT = "team.edit", _("Quản lý tổ")
+    USER_ADMIN = "user.admin", _("Quản lý tài khoản")
+
+
+_READ = {Perm.CASE_VIEW, Perm.PERSON_VIEW}
+_OFFICER = _READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.IMPORT_RUN, Perm.TEAM_EDIT}
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.STEERING: frozenset(_READ | {Perm.AUDIT_VIEW}),
+    Role.CITY_ADMIN: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN}),
+    Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.AUDIT_VIEW}),
+    Role.WARD_OFFICER: frozenset(_OFFICER),
+    Role.TEAM_MEMBER: frozenset(_READ),
+    Role.DOCTOR: frozenset(_READ),
+    Role.HOTLINE: frozenset(_READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT}),
+    Role.LEADER: frozenset(_READ),
+}
+
+
+def role_allows(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMS.get(role, frozenset())

@@ -1,0 +1,45 @@
+"""Area scoping in one place: which wards a user's area covers, as a filter any query can use.
+
+Every list, detail, export, API and report reaches data through `in_area()`; an object
+outside the user's subtree is simply not found (404), never "forbidden".
+"""
+
+from django.db.models import Q, QuerySet
+
+from phongdich.areas.models import Area, Level
+
+
+def ward_ids(area: Area) -> QuerySet[Area]:
+    """The ids of the wards inside `area` (itself when it is a ward), as a subquery."""
+    wards = Area.objects.filter(level=Level.WARD)
+    if area.level == Level.WARD:
+        return wards.filter(pk=area.pk).values("pk")
+    if area.level == Level.DISTRICT:
+        return wards.filter(parent_id=area.pk).values("pk")
+    return wards.filter(parent__parent_id=area.pk).values("pk")
+
+
+def in_area(area: Area, *, ward_field: str = "ward") -> Q:
+    """A filter for rows whose `ward_field` lies inside `area`."""
+    if area.level == Level.WARD:
+        return Q(**{f"{ward_field}_id": area.pk})
+    return Q(**{f"{ward_field}_id__in": ward_ids(area)})
+
+
+def area_contains(outer: Area, inner: Area) -> bool:
+    """True when `inner` is `outer` or lies below it."""
+    node: Area | None = inner
+    while node is not None:
+        if node.pk == outer.pk:
+            return True
+        node = node.parent
+    return False
+
+
+def areas_within(area: Area) -> QuerySet[Area]:
+    """`area` and every unit below it."""
+    if area.level == Level.WARD:
+        return Area.objects.filter(pk=area.pk)
+    if area.level == Level.DISTRICT:
+        return Area.objects.filter(Q(pk=area.pk) | Q(parent_id=area.pk))
+    return Area.objects.filter(Q(pk=area.pk) | Q(parent_id=area.pk) | Q(parent__parent_id=area.pk))

@@ -1,0 +1,92 @@
+"""F0 cases: one row per confirmed infection of a person, managed by one ward."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from phongdich.areas.models import Area
+from phongdich.people.models import Person
+
+
+class TestKind(models.TextChoices):
+    RT_PCR = "rt_pcr", _("RT-PCR")
+    RAPID_ANTIGEN = "rapid_antigen", _("Test nhanh kháng nguyên do nhân viên y tế thực hiện")
+    SELF_TEST_CONFIRMED = "self_test", _("Tự test, nhân viên y tế xác nhận")
+
+
+class Source(models.TextChoices):
+    COMMUNITY = "community", _("Cộng đồng")
+    QUARANTINE = "quarantine", _("Đang cách ly")
+    F1 = "f1", _("F1 chuyển F0")
+    ARRIVAL = "arrival", _("Từ tỉnh khác đến")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Đang theo dõi")
+    RELEASED = "released", _("Đã hoàn thành cách ly")
+    DIED = "died", _("Tử vong")
+
+
+class AgeGroup(models.TextChoices):
+    # Bands used in MoH reports; "risk" in the home-care rules starts at 50.
+    CHILD = "0-17", _("Dưới 18")
+    ADULT = "18-49", _("18–49")
+    MIDDLE = "50-64", _("50–64")
+    ELDER = "65+", _("Từ 65")
+
+
+def age_group_of(age: int | None) -> str:
+    if age is None:
+        return ""
+    if age < 18:
+        return AgeGroup.CHILD
+    if age < 50:
+        return AgeGroup.ADULT
+    if age < 65:
+        return AgeGroup.MIDDLE
+    return AgeGroup.ELDER
+
+
+class Case(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("người"))
+    code = models.CharField(_("mã F0"), max_length=20, unique=True)
+    ward = models.ForeignKey(Area, on_delete=models.PROTECT, verbose_name=_("phường/xã quản lý"))
+    confirmed_on = models.DateField(_("ngày có kết quả dương tính"))
+    sampled_on = models.DateField(_("ngày lấy mẫu"), null=True, blank=True)
+    test_kind = models.CharField(_("loại xét nghiệm"), max_length=20, choices=TestKind.choices)
+    source = models.CharField(_("nguồn phát hiện"), max_length=20, choices=Source.choices, default=Source.COMMUNITY)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # Copied from the person at registration so that city-scale lists filter without a join:
+    # age at confirmation, and whether the person is in a risk group (≥ 50, pregnant, condition).
+    age = models.PositiveSmallIntegerField(_("tuổi"), null=True, blank=True)
+    high_risk = models.BooleanField(_("nhóm nguy cơ"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    import_job = models.ForeignKey("imports.ImportJob", on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("F0")
+        verbose_name_plural = _("F0")
+        constraints = [
+            # Re-registering or re-importing the same positive result never creates a second case.
+            models.UniqueConstraint(fields=["person", "confirmed_on"], name="case_unique_person_day"),
+        ]
+        indexes = [
+            models.Index(fields=["ward", "status", "confirmed_on"], name="case_ward_status_day"),
+            models.Index(fields=["confirmed_on"], name="case_day"),
+            models.Index(fields=["status", "confirmed_on"], name="case_status_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def age_group(self) -> str:
+        return age_group_of(self.age)
+
+
+class CaseCodeCounter(models.Model):
+    """The last case number handed out in a province; blocks of numbers are taken in one UPDATE."""
+
+    province_code = models.CharField(max_length=2, unique=True)
+    last = models.PositiveBigIntegerField(default=0)

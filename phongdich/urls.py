@@ -1,0 +1,18 @@
+"""Top-level URL map: one include per app, the JSON API under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from phongdich.api import api
+
+urlpatterns = [
+    path("", include("phongdich.cases.urls")),
+    path("tai-khoan/", include("phongdich.accounts.urls")),
+    path("nguoi/", include("phongdich.people.urls")),
+    path("nhap/", include("phongdich.imports.urls")),
+    path("dia-ban/", include("phongdich.areas.urls")),
+    path("to/", include("phongdich.teams.urls")),
+    path("nhat-ky/", include("phongdich.audit.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
