@@ -127,7 +127,8 @@ def parse_date(raw: object) -> date:
 
 def parse_birth(raw: object) -> tuple[date | None, int]:
     """A full date of birth or a birth year only: returns (birth_date or None, birth_year)."""
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1900 <= raw <= 2100:
+    # Four-digit numbers are years: as Excel serials they would mean 1902–1905.
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1000 <= raw <= 2100:
         year = int(raw)
         birth_date = None
     elif isinstance(raw, str) and re.fullmatch(r"\s*\d{4}(\.0)?\s*", raw):

@@ -1,0 +1,81 @@
+"""Reads of the F0 registry, always scoped to the user's area."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from phongdich.accounts.models import User
+from phongdich.areas.scoping import in_area
+from phongdich.cases.models import AgeGroup, Case, Status
+from phongdich.vntext import fold
+
+_AGE_BOUNDS = {AgeGroup.CHILD: (0, 17), AgeGroup.ADULT: (18, 49), AgeGroup.MIDDLE: (50, 64), AgeGroup.ELDER: (65, 200)}
+SORTS = {
+    "-confirmed_on": ("-confirmed_on", "-id"),
+    "confirmed_on": ("confirmed_on", "id"),
+    "code": ("code",),
+    "-code": ("-code",),
+    "age": ("age", "id"),
+    "-age": ("-age", "-id"),
+}
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    if user.area is None:
+        return Case.objects.none()
+    return Case.objects.filter(in_area(user.area))
+
+
+def case_for_user(user: User, case_id: int) -> Case:
+    """The case, or 404 when it is managed outside the user's area."""
+    case = cases_visible_to(user).select_related("person", "ward__parent", "created_by").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    confirmed_from: date | None = None
+    confirmed_to: date | None = None
+    district_id: int | None = None
+    ward_id: int | None = None
+    age_group: str = ""
+    high_risk: bool | None = None
+    q: str = ""
+    sort: str = "-confirmed_on"
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    cases = cases_visible_to(user)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.confirmed_from:
+        cases = cases.filter(confirmed_on__gte=filters.confirmed_from)
+    if filters.confirmed_to:
+        cases = cases.filter(confirmed_on__lte=filters.confirmed_to)
+    if filters.ward_id:
+        cases = cases.filter(ward_id=filters.ward_id)
+    elif filters.district_id:
+        cases = cases.filter(ward__parent_id=filters.district_id)
+    if filters.age_group in _AGE_BOUNDS:
+        low, high = _AGE_BOUNDS[AgeGroup(filters.age_group)]
+        cases = cases.filter(age__gte=low, age__lte=high)
+    if filters.high_risk is not None:
+        cases = cases.filter(high_risk=filters.high_risk)
+    if filters.q.strip():
+        q = filters.q.strip()
+        cases = cases.filter(Q(code__iexact=q) | Q(person__name_search__contains=fold(q)))
+    order = SORTS.get(filters.sort, SORTS["-confirmed_on"])
+    return cases.select_related("person", "ward__parent").order_by(*order)
+
+
+def case_counts(*, user: User) -> dict[str, int]:
+    """Cases by status in the user's area, for the home page."""
+    rows = cases_visible_to(user).values("status").annotate(n=Count("id"))
+    counts = {s.value: 0 for s in Status}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts

@@ -1,0 +1,91 @@
+"""Writes to the F0 registry: registering a case and handing out case codes."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phongdich.accounts.models import User
+from phongdich.areas.models import Area
+from phongdich.areas.scoping import area_contains
+from phongdich.audit.models import Event
+from phongdich.audit.services import audit_record
+from phongdich.cases.models import Case, CaseCodeCounter, Source, TestKind
+from phongdich.people.models import Person
+
+# Age from which a person counts as a risk group (QĐ 4038/QĐ-BYT home-care criteria: adult < 50).
+RISK_AGE = 50
+
+
+def case_codes_allocate(count: int) -> list[str]:
+    """`count` new case codes, unique in the province, taken with one UPDATE (works on SQLite and PostgreSQL)."""
+    province_code = settings.PHONGDICH_PROVINCE_CODE
+    with transaction.atomic():
+        CaseCodeCounter.objects.get_or_create(province_code=province_code)
+        CaseCodeCounter.objects.filter(province_code=province_code).update(last=F("last") + count)
+        last = CaseCodeCounter.objects.get(province_code=province_code).last
+    return [f"F0-{number:07d}" for number in range(last - count + 1, last + 1)]
+
+
+def age_at(*, birth_year: int | None, birth_date: date | None, on: date) -> int | None:
+    if birth_date:
+        return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if birth_year:
+        return on.year - birth_year
+    return None
+
+
+def is_high_risk(*, age: int | None, pregnant: bool, has_condition: bool) -> bool:
+    return (age is not None and age >= RISK_AGE) or pregnant or has_condition
+
+
+def check_case_register(*, actor: User, person: Person, ward: Area, confirmed_on: date, sampled_on: date | None) -> None:
+    if actor.area is None or not area_contains(actor.area, ward) or not ward.is_ward:
+        raise ValidationError({"ward": _("Phường/xã quản lý phải thuộc địa bàn của bạn.")})
+    today = timezone.localdate()
+    if confirmed_on > today:
+        raise ValidationError({"confirmed_on": _("Ngày có kết quả không được ở tương lai.")})
+    if sampled_on and sampled_on > confirmed_on:
+        raise ValidationError({"sampled_on": _("Ngày lấy mẫu phải trước hoặc bằng ngày có kết quả.")})
+    existing = Case.objects.filter(person=person, confirmed_on=confirmed_on).first()
+    if existing:
+        raise ValidationError(
+            _("Người này đã được ghi nhận F0 ngày %(day)s (mã %(code)s).") % {"day": f"{confirmed_on:%d/%m/%Y}", "code": existing.code}
+        )
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: User,
+    person: Person,
+    ward: Area,
+    confirmed_on: date,
+    test_kind: TestKind | str,
+    source: Source | str = Source.COMMUNITY,
+    sampled_on: date | None = None,
+) -> Case:
+    check_case_register(actor=actor, person=person, ward=ward, confirmed_on=confirmed_on, sampled_on=sampled_on)
+    age = age_at(birth_year=person.birth_year, birth_date=person.birth_date, on=confirmed_on)
+    case = Case.objects.create(
+        person=person,
+        code=case_codes_allocate(1)[0],
+        ward=ward,
+        confirmed_on=confirmed_on,
+        sampled_on=sampled_on,
+        test_kind=test_kind,
+        source=source,
+        age=age,
+        high_risk=is_high_risk(age=age, pregnant=person.pregnant, has_condition=person.conditions.exists()),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor, event=Event.CREATE, target_type="case", target_id=case.pk, area=ward,
+        changes={"person": person.pk, "code": case.code, "confirmed_on": confirmed_on, "sampled_on": sampled_on,
+                 "test_kind": test_kind, "source": source},
+    )  # fmt: skip
+    return case
