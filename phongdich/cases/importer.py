@@ -1,0 +1,294 @@
+"""Importing F0 lists (from test sites, labs, hotlines) through the shared import engine.
+
+A row is rejected only when the F0 cannot be placed: no name, no valid positive date, or no
+ward in the importer's area. A bad CCCD, phone or birth date is dropped and the row kept as
+"doubtful", because losing an F0 over a typo is worse than a blank field.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phongdich.areas.matching import WardMatcher
+from phongdich.areas.models import Area
+from phongdich.areas.scoping import area_contains
+from phongdich.areas.selectors import province
+from phongdich.cases.models import Case, Source, Status, TestKind
+from phongdich.cases.services import age_at, case_codes_allocate, is_high_risk
+from phongdich.imports.bulk import bulk_insert
+from phongdich.imports.engine import BatchOutcome, Row, register
+from phongdich.imports.models import ImportIssue, ImportJob, Severity
+from phongdich.people.identity import (
+    InvalidValue,
+    national_id_conflicts,
+    parse_birth,
+    parse_date,
+    parse_national_id,
+    parse_phone,
+    parse_sex,
+)
+from phongdich.people.models import Person
+from phongdich.vntext import fold, nfc
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "full_name": ("ho va ten", "ho ten", "ho va ten benh nhan", "ho ten benh nhan", "ten benh nhan", "full name"),
+    "birth": ("ngay sinh", "nam sinh", "ngay/thang/nam sinh", "ngay thang nam sinh", "ngay sinh/nam sinh", "dob"),
+    "sex": ("gioi tinh", "gioi", "gt", "sex"),
+    "national_id": ("cccd/cmnd", "cmnd/cccd", "cccd", "cmnd", "so cccd", "so cmnd", "so cccd/cmnd", "can cuoc cong dan",
+                    "so dinh danh", "cccd/cmnd/ho chieu", "cmnd/cccd/ho chieu"),
+    "phone": ("so dien thoai", "sdt", "dien thoai", "so dt", "dt lien he", "dien thoai lien he", "phone"),
+    "address": ("dia chi", "dia chi cu tru", "noi o", "noi o hien tai", "dia chi noi o", "address"),
+    "ward": ("phuong/xa", "phuong xa", "phuong", "xa", "xa/phuong", "phuong/xa/thi tran"),
+    "district": ("quan/huyen", "quan huyen", "quan", "huyen", "quan/huyen/thi xa"),
+    "sampled_on": ("ngay lay mau", "ngay xet nghiem", "ngay test"),
+    "confirmed_on": ("ngay co ket qua", "ngay ket qua", "ngay co kq", "ngay duong tinh", "ngay tra ket qua",
+                     "ngay xac dinh f0", "ngay phat hien"),
+    "test_kind": ("loai xet nghiem", "loai xn", "phuong phap xet nghiem", "hinh thuc xet nghiem", "xet nghiem"),
+    "source": ("nguon", "nguon phat hien", "phan loai", "nguon lay nhiem"),
+    "pregnant": ("mang thai", "co thai", "dang mang thai"),
+}  # fmt: skip
+
+_TEST_KINDS = {
+    "rt-pcr": TestKind.RT_PCR, "rtpcr": TestKind.RT_PCR, "pcr": TestKind.RT_PCR, "rt pcr": TestKind.RT_PCR,
+    "test nhanh": TestKind.RAPID_ANTIGEN, "tnkn": TestKind.RAPID_ANTIGEN, "test nhanh khang nguyen": TestKind.RAPID_ANTIGEN,
+    "khang nguyen": TestKind.RAPID_ANTIGEN, "rat": TestKind.RAPID_ANTIGEN,
+    "tu test": TestKind.SELF_TEST_CONFIRMED, "tu test nhanh": TestKind.SELF_TEST_CONFIRMED,
+}  # fmt: skip
+_SOURCES = {
+    "cong dong": Source.COMMUNITY, "dang cach ly": Source.QUARANTINE, "cach ly": Source.QUARANTINE,
+    "khu cach ly": Source.QUARANTINE, "f1": Source.F1, "f1 chuyen f0": Source.F1, "tu tinh khac": Source.ARRIVAL,
+    "ngoai tinh": Source.ARRIVAL, "tinh khac": Source.ARRIVAL,
+}  # fmt: skip
+_YES = {"x", "co", "1", "yes", "true", "mang thai", "co thai"}
+
+
+@dataclass
+class ParsedRow:
+    row: Row
+    full_name: str
+    ward: Area
+    confirmed_on: date
+    test_kind: str
+    source: str
+    sampled_on: date | None = None
+    birth_date: date | None = None
+    birth_year: int | None = None
+    sex: str = ""
+    national_id: str | None = None
+    phone: str = ""
+    address: str = ""
+    pregnant: bool = False
+    doubts: list[tuple[str, str]] = field(default_factory=list)  # (column title, message)
+
+    @property
+    def probable_key(self) -> tuple[str, int | None, str]:
+        return (fold(self.full_name), self.birth_year, self.phone)
+
+
+@register("cases")
+class CaseImporter:
+    synonyms = SYNONYMS
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.matcher = WardMatcher.for_province(province())
+        self.required = {"full_name": _("Họ và tên"), "confirmed_on": _("Ngày có kết quả")}
+
+    def process(self, job: ImportJob, rows: list[Row]) -> BatchOutcome:
+        outcome = BatchOutcome()
+        parsed: list[ParsedRow] = []
+        for row in rows:
+            result = self.parse(row)
+            if isinstance(result, ParsedRow):
+                parsed.append(result)
+            else:
+                outcome.rejected += 1
+                column, message = result
+                outcome.issues.append(self.issue(row, Severity.REJECTED, column, message))
+        persons = self.resolve_persons(parsed, outcome)
+        self.write_cases(parsed, persons, outcome)
+        return outcome
+
+    # --- one row -------------------------------------------------------------------------
+
+    def parse(self, row: Row) -> ParsedRow | tuple[str, str]:
+        """A ParsedRow, or (column, Vietnamese reason) when the row must be rejected."""
+        full_name = nfc(row.text("full_name"))
+        if not full_name:
+            return _("Họ và tên"), _("Thiếu họ và tên.")
+        raw_confirmed = row.get("confirmed_on")
+        if raw_confirmed in (None, ""):
+            return _("Ngày có kết quả"), _("Thiếu ngày có kết quả dương tính.")
+        try:
+            confirmed_on = parse_date(raw_confirmed)
+        except InvalidValue as error:
+            return _("Ngày có kết quả"), str(error)
+        if confirmed_on > timezone.localdate():
+            return _("Ngày có kết quả"), _("Ngày có kết quả %(day)s ở tương lai.") % {"day": f"{confirmed_on:%d/%m/%Y}"}
+        match = self.matcher.match(
+            ward_text=row.text("ward"), district_text=row.text("district"), address=row.text("address")
+        )
+        if match.ward is None:
+            return _("Phường/Xã"), match.problem
+        if not area_contains(self.job.area, match.ward):
+            return _("Phường/Xã"), _("%(ward)s không thuộc địa bàn %(area)s của bạn.") % {
+                "ward": match.ward.name, "area": self.job.area.name}  # fmt: skip
+        doubts: list[tuple[str, str]] = [(_("Phường/Xã"), match.problem)] if match.doubtful else []
+        parsed = ParsedRow(
+            row=row, full_name=full_name, ward=match.ward, confirmed_on=confirmed_on,
+            test_kind=TestKind.RT_PCR, source=Source.COMMUNITY, address=nfc(row.text("address")), doubts=doubts,
+        )  # fmt: skip
+        self.parse_optional(row, parsed)
+        return parsed
+
+    def parse_optional(self, row: Row, p: ParsedRow) -> None:
+        """Fields whose bad value is dropped with a note; the row is kept."""
+        checks = (
+            ("birth", _("Ngày sinh"), self._birth),
+            ("sex", _("Giới tính"), self._sex),
+            ("national_id", _("CCCD/CMND"), self._national_id),
+            ("phone", _("Số điện thoại"), self._phone),
+            ("sampled_on", _("Ngày lấy mẫu"), self._sampled_on),
+        )
+        for name, title, apply in checks:
+            value = row.get(name)
+            if value in (None, ""):
+                continue
+            try:
+                apply(p, value)
+            except InvalidValue as error:
+                p.doubts.append((title, _("%(error)s Đã bỏ trống trường này.") % {"error": error}))
+        if p.national_id:
+            conflict = national_id_conflicts(p.national_id, birth_year=p.birth_year, sex=p.sex)
+            if conflict:
+                p.doubts.append((_("CCCD/CMND"), conflict))
+        if p.sampled_on and p.sampled_on > p.confirmed_on:
+            p.doubts.append((_("Ngày lấy mẫu"), _("Ngày lấy mẫu sau ngày có kết quả.")))
+        kind_text = fold(row.text("test_kind"))
+        if kind_text:
+            kind = _TEST_KINDS.get(kind_text)
+            if kind is None:
+                p.doubts.append((_("Loại xét nghiệm"), _("Không hiểu loại xét nghiệm “%(v)s”; tạm ghi RT-PCR.") % {"v": row.text("test_kind")}))
+            else:
+                p.test_kind = kind
+        source = _SOURCES.get(fold(row.text("source")))
+        if source:
+            p.source = source
+        p.pregnant = fold(row.text("pregnant")) in _YES
+
+    @staticmethod
+    def _birth(p: ParsedRow, value: object) -> None:
+        p.birth_date, p.birth_year = parse_birth(value)
+
+    @staticmethod
+    def _sex(p: ParsedRow, value: object) -> None:
+        p.sex = parse_sex(str(value))
+
+    @staticmethod
+    def _national_id(p: ParsedRow, value: object) -> None:
+        p.national_id = parse_national_id(str(value))
+
+    @staticmethod
+    def _phone(p: ParsedRow, value: object) -> None:
+        p.phone = parse_phone(str(value))
+
+    @staticmethod
+    def _sampled_on(p: ParsedRow, value: object) -> None:
+        p.sampled_on = parse_date(value)
+
+    # --- the batch -----------------------------------------------------------------------
+
+    def resolve_persons(self, parsed: list[ParsedRow], outcome: BatchOutcome) -> list[int]:
+        """The person id of each parsed row: the same CCCD is the same person; otherwise the same
+        name, birth year and phone is a probable match (reused, and said so); otherwise a new person."""
+        by_national_id = dict(
+            Person.objects.filter(national_id__in={p.national_id for p in parsed if p.national_id}).values_list(
+                "national_id", "pk"
+            )
+        )
+        keyed = [p for p in parsed if p.phone and p.birth_year]
+        by_key: dict[tuple[str, int | None, str], int] = {}
+        if keyed:
+            candidates = Person.objects.active().filter(
+                name_search__in={fold(p.full_name) for p in keyed}, phone__in={p.phone for p in keyed}
+            )
+            for pk, name, year, phone in candidates.values_list("pk", "name_search", "birth_year", "phone"):
+                by_key.setdefault((name, year, phone), pk)
+        existing_keys = set(by_key)
+        person_ids: list[int] = []
+        new_rows: list[dict[str, object]] = []
+        new_index: dict[int, int] = {}  # position in parsed → position in new_rows
+        batch_new: dict[object, int] = {}  # national id or probable key → position in new_rows
+        for i, p in enumerate(parsed):
+            pk = by_national_id.get(p.national_id) if p.national_id else None
+            key = p.probable_key if p.phone and p.birth_year else None
+            if pk is None and key is not None and key in by_key:
+                pk = by_key[key]
+                if key in existing_keys and not p.national_id:
+                    p.doubts.append((_("Họ và tên"), _("Trùng họ tên, năm sinh và số điện thoại với người đã có (mã người %(pk)d); đã dùng người này.") % {"pk": pk}))  # noqa: E501
+            if pk is None:
+                marker = p.national_id or key
+                if marker is not None and marker in batch_new:
+                    new_index[i] = batch_new[marker]
+                else:
+                    new_index[i] = len(new_rows)
+                    if marker is not None:
+                        batch_new[marker] = len(new_rows)
+                    new_rows.append(self.person_row(p))
+            person_ids.append(pk or 0)
+        created_ids = bulk_insert(Person, new_rows, fields=list(new_rows[0]) if new_rows else [])
+        for i, position in new_index.items():
+            person_ids[i] = created_ids[position]
+        outcome.summary["persons_created"] = len(created_ids)
+        return person_ids
+
+    def person_row(self, p: ParsedRow) -> dict[str, object]:
+        now = timezone.now()
+        return {
+            "full_name": p.full_name, "name_search": fold(p.full_name), "birth_date": p.birth_date,
+            "birth_year": p.birth_year, "sex": p.sex, "national_id": p.national_id, "phone": p.phone,
+            "address": p.address, "ward_id": p.ward.pk, "pregnant": p.pregnant, "merged_into_id": None,
+            "created_at": now, "updated_at": now, "created_by_id": self.job.created_by_id, "import_job_id": self.job.pk,
+        }  # fmt: skip
+
+    def write_cases(self, parsed: list[ParsedRow], person_ids: list[int], outcome: BatchOutcome) -> None:
+        existing = set(
+            Case.objects.filter(person_id__in=set(person_ids)).values_list("person_id", "confirmed_on")
+        )
+        with_condition = set(
+            Person.conditions.through.objects.filter(person_id__in=set(person_ids)).values_list("person_id", flat=True)
+        )
+        new: list[tuple[ParsedRow, int]] = []
+        for p, person_id in zip(parsed, person_ids, strict=True):
+            if (person_id, p.confirmed_on) in existing:
+                outcome.matched_existing += 1
+                if p.doubts:
+                    outcome.doubtful += 1
+                    outcome.issues.extend(self.issue(p.row, Severity.DOUBTFUL, c, m) for c, m in p.doubts)
+                continue
+            existing.add((person_id, p.confirmed_on))
+            new.append((p, person_id))
+            if p.doubts:
+                outcome.doubtful += 1
+                outcome.issues.extend(self.issue(p.row, Severity.DOUBTFUL, c, m) for c, m in p.doubts)
+        codes = case_codes_allocate(len(new)) if new else []
+        now = timezone.now()
+        rows = []
+        for (p, person_id), code in zip(new, codes, strict=True):
+            age = age_at(birth_year=p.birth_year, birth_date=p.birth_date, on=p.confirmed_on)
+            rows.append({
+                "person_id": person_id, "code": code, "ward_id": p.ward.pk, "confirmed_on": p.confirmed_on,
+                "sampled_on": p.sampled_on, "test_kind": p.test_kind, "source": p.source, "status": Status.ACTIVE,
+                "age": age, "high_risk": is_high_risk(age=age, pregnant=p.pregnant, has_condition=person_id in with_condition),
+                "created_at": now, "created_by_id": self.job.created_by_id, "import_job_id": self.job.pk,
+            })  # fmt: skip
+        bulk_insert(Case, rows, fields=list(rows[0]) if rows else [])
+        outcome.created += len(rows)
+
+    def issue(self, row: Row, severity: Severity, column: str, message: str) -> ImportIssue:
+        values = ["" if c is None else str(c) for c in row.cells]
+        return ImportIssue(
+            job=self.job, row_number=row.number, severity=severity, field=column, message=message, values=values
+        )

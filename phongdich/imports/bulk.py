@@ -1,0 +1,26 @@
+"""Inserting many rows at once: PostgreSQL COPY with ids taken from the sequence first, bulk_create elsewhere."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fields: Sequence[str]) -> list[int]:
+    """Insert `rows` (field name → value, the same `fields` in each) and return their new ids in order."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
+        return [obj.pk for obj in objs]
+    table = model._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in ("id", *fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+        )
+        ids = [r[0] for r in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *(row[f] for f in fields)))
+    return ids
