@@ -17,7 +17,7 @@ from phongdich.cases.services import case_register
 from phongdich.people.models import Person
 from phongdich.people.services import PersonData, person_create
 
-PASSWORD = "Mat-khau-thu-nghiem-2022"
+PASSWORD = "Mat-khau-thu-nghiem-2022"  # noqa: S105
 
 
 class PhongdichTestCase(TestCase):

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 import random
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -70,7 +70,7 @@ _TYPE_PREFIX = re.compile(r"^(thanh pho|thi xa|thi tran|tinh|quan|huyen|phuong|x
 
 
 def base_name(name: str) -> str:
-    """"Phường Phúc Xá" -> "phuc xa": no type word, no diacritics, so that accent styles compare equal."""
+    """ "Phường Phúc Xá" -> "phuc xa": no type word, no diacritics, so that accent styles compare equal."""
     decomposed = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
     folded = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower().strip()
     return _TYPE_PREFIX.sub("", folded)
@@ -105,15 +105,17 @@ def load_units() -> list[Unit]:
             point = points.get(code)
             same_unit = point is not None and point[0] == base_name(item.name)
             lat, lon = (f"{v:.6f}" for v in point[1:]) if point and same_unit else ("", "")
-            units.append(Unit(
-                code=code,
-                level=level,
-                name=unicodedata.normalize("NFC", item.name),
-                division_type=unicodedata.normalize("NFC", item.division_type.value).lower(),
-                parent_code=parent_code,
-                lat=lat,
-                lon=lon,
-            ))
+            units.append(
+                Unit(
+                    code=code,
+                    level=level,
+                    name=unicodedata.normalize("NFC", item.name),
+                    division_type=unicodedata.normalize("NFC", item.division_type.value).lower(),
+                    parent_code=parent_code,
+                    lat=lat,
+                    lon=lon,
+                )
+            )
     units.sort(key=lambda u: (LEVELS.index(u.level), u.code))
     return units
 
@@ -130,8 +132,7 @@ def check_units(units: list[Unit]) -> list[Unit]:
         located = sum(1 for u in units if u.level == level and u.lat)
         print(f"{level}: {counts[level]} units, {located} with a centroid")
     located = sum(1 for u in hanoi_wards if u.lat)
-    print(f"Hà Nội: {len(hanoi_districts)} districts, {len(hanoi_wards)} wards, "
-          f"{located} with a centroid")
+    print(f"Hà Nội: {len(hanoi_districts)} districts, {len(hanoi_wards)} wards, {located} with a centroid")
     return hanoi_wards
 
 

@@ -30,7 +30,9 @@ def user_create(
     *, username: str, password: str | None, role: str, area: Area, full_name: str = "", phone: str = ""
 ) -> User:
     if area.level not in ROLE_LEVELS[role]:
-        raise ValidationError({"area": _("Vai trò này không làm việc ở cấp %(level)s.") % {"level": area.get_level_display()}})
+        raise ValidationError(
+            {"area": _("Vai trò này không làm việc ở cấp %(level)s.") % {"level": area.get_level_display()}}
+        )
     first, _sep, last = full_name.rpartition(" ")
     user = User(username=username, role=role, area=area, first_name=first, last_name=last, phone=phone)
     if password:

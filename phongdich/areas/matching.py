@@ -22,7 +22,7 @@ _LEADING_ZERO = re.compile(r"^0+(\d)")
 
 
 def base_name(text: str) -> str:
-    """"Phường Phúc Xá" / "P.Phuc Xa" / "phuc  xa" → "phuc xa"; "Phường 05" → "5"."""
+    """ "Phường Phúc Xá" / "P.Phuc Xa" / "phuc  xa" → "phuc xa"; "Phường 05" → "5"."""
     folded = fold(text).strip(" ,.-")
     while True:
         stripped = _PREFIX.sub("", folded, count=1).strip()
@@ -74,14 +74,18 @@ class WardMatcher:
             if district_text.strip():
                 return WardMatch(
                     ward,
-                    _("Quận/huyện “%(given)s” không khớp; đã xếp vào %(ward)s, %(district)s vì tên phường/xã là duy nhất.")
+                    _(
+                        "Quận/huyện “%(given)s” không khớp; đã xếp vào %(ward)s, %(district)s vì tên phường/xã là duy nhất."
+                    )
                     % {"given": district_text, "ward": ward.name, "district": ward.parent.name},
                     doubtful=True,
                 )
             return WardMatch(ward)
         names = ", ".join(f"{w.name} ({w.parent.name})" for w in candidates[:5])
         return WardMatch(
-            None, _("Có nhiều phường/xã tên “%(ward)s”: %(names)s; cần ghi rõ quận/huyện.") % {"ward": ward_text, "names": names}
+            None,
+            _("Có nhiều phường/xã tên “%(ward)s”: %(names)s; cần ghi rõ quận/huyện.")
+            % {"ward": ward_text, "names": names},
         )
 
     def _from_address(self, address: str, district_text: str) -> WardMatch:

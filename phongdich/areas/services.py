@@ -68,14 +68,18 @@ def population_import(*, actor: object, scope: Area, rows: Iterable[tuple[int, s
             code = code[:-2]
         ward = wards.get(code.zfill(5))
         if ward is None:
-            result.errors.append(_("Dòng %(row)d: mã phường/xã “%(code)s” không có trong địa bàn.") % {"row": row_number, "code": code})
+            result.errors.append(
+                _("Dòng %(row)d: mã phường/xã “%(code)s” không có trong địa bàn.") % {"row": row_number, "code": code}
+            )
             continue
         try:
             population = int(float(str(raw).replace(".", "").replace(",", "").strip()))
             if population < 0:
                 raise ValueError
         except ValueError:
-            result.errors.append(_("Dòng %(row)d: dân số “%(value)s” không phải số nguyên không âm.") % {"row": row_number, "value": raw})
+            result.errors.append(
+                _("Dòng %(row)d: dân số “%(value)s” không phải số nguyên không âm.") % {"row": row_number, "value": raw}
+            )
             continue
         if ward.population != population:
             population_set(actor=actor, ward=ward, population=population)

@@ -170,7 +170,12 @@ class CaseImporter:
         if kind_text:
             kind = _TEST_KINDS.get(kind_text)
             if kind is None:
-                p.doubts.append((_("Loại xét nghiệm"), _("Không hiểu loại xét nghiệm “%(v)s”; tạm ghi RT-PCR.") % {"v": row.text("test_kind")}))
+                p.doubts.append(
+                    (
+                        _("Loại xét nghiệm"),
+                        _("Không hiểu loại xét nghiệm “%(v)s”; tạm ghi RT-PCR.") % {"v": row.text("test_kind")},
+                    )
+                )
             else:
                 p.test_kind = kind
         source = _SOURCES.get(fold(row.text("source")))
@@ -227,7 +232,15 @@ class CaseImporter:
             if pk is None and key is not None and key in by_key:
                 pk = by_key[key]
                 if key in existing_keys and not p.national_id:
-                    p.doubts.append((_("Họ và tên"), _("Trùng họ tên, năm sinh và số điện thoại với người đã có (mã người %(pk)d); đã dùng người này.") % {"pk": pk}))  # noqa: E501
+                    p.doubts.append(
+                        (
+                            _("Họ và tên"),
+                            _(
+                                "Trùng họ tên, năm sinh và số điện thoại với người đã có (mã người %(pk)d); đã dùng người này."
+                            )
+                            % {"pk": pk},
+                        )
+                    )
             if pk is None:
                 marker = p.national_id or key
                 if marker is not None and marker in batch_new:
@@ -254,9 +267,7 @@ class CaseImporter:
         }  # fmt: skip
 
     def write_cases(self, parsed: list[ParsedRow], person_ids: list[int], outcome: BatchOutcome) -> None:
-        existing = set(
-            Case.objects.filter(person_id__in=set(person_ids)).values_list("person_id", "confirmed_on")
-        )
+        existing = set(Case.objects.filter(person_id__in=set(person_ids)).values_list("person_id", "confirmed_on"))
         with_condition = set(
             Person.conditions.through.objects.filter(person_id__in=set(person_ids)).values_list("person_id", flat=True)
         )

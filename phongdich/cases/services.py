@@ -43,7 +43,9 @@ def is_high_risk(*, age: int | None, pregnant: bool, has_condition: bool) -> boo
     return (age is not None and age >= RISK_AGE) or pregnant or has_condition
 
 
-def check_case_register(*, actor: User, person: Person, ward: Area, confirmed_on: date, sampled_on: date | None) -> None:
+def check_case_register(
+    *, actor: User, person: Person, ward: Area, confirmed_on: date, sampled_on: date | None
+) -> None:
     if actor.area is None or not area_contains(actor.area, ward) or not ward.is_ward:
         raise ValidationError({"ward": _("Phường/xã quản lý phải thuộc địa bàn của bạn.")})
     today = timezone.localdate()
@@ -54,7 +56,8 @@ def check_case_register(*, actor: User, person: Person, ward: Area, confirmed_on
     existing = Case.objects.filter(person=person, confirmed_on=confirmed_on).first()
     if existing:
         raise ValidationError(
-            _("Người này đã được ghi nhận F0 ngày %(day)s (mã %(code)s).") % {"day": f"{confirmed_on:%d/%m/%Y}", "code": existing.code}
+            _("Người này đã được ghi nhận F0 ngày %(day)s (mã %(code)s).")
+            % {"day": f"{confirmed_on:%d/%m/%Y}", "code": existing.code}
         )
 
 

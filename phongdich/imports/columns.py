@@ -9,7 +9,7 @@ _SLASH = re.compile(r"\s*/\s*")
 
 
 def normalise_title(title: str) -> str:
-    """"Ngày sinh (dd/mm/yyyy)*" → "ngay sinh"; "CCCD / CMND" → "cccd/cmnd"."""
+    """ "Ngày sinh (dd/mm/yyyy)*" → "ngay sinh"; "CCCD / CMND" → "cccd/cmnd"."""
     return _SLASH.sub("/", fold(_NOISE.sub(" ", title.replace("_", " ")))).strip(" .-")
 
 

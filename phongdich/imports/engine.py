@@ -92,7 +92,9 @@ def import_job_run(*, job: ImportJob, batch_size: int = BATCH_SIZE) -> ImportJob
             raise ImportFileError(_("Thiếu cột bắt buộc: %(cols)s.") % {"cols": ", ".join(missing)})
         rows = [Row(number, cells, mapping) for number, cells in table.rows]
     except ImportFileError as error:
-        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(error), finished_at=timezone.now())
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=str(error), finished_at=timezone.now()
+        )
         job.refresh_from_db()
         return job
     if job.processed_rows == 0:

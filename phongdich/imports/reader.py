@@ -39,7 +39,9 @@ def read_table(path: Path, *, looks_like_header: Callable[[list[str]], bool]) ->
     elif suffix in {".csv", ".txt"}:
         rows = _csv_rows(path)
     else:
-        raise ImportFileError(_("Tệp “%(name)s” không phải bảng tính (.xlsx, .xls, .ods hoặc .csv).") % {"name": path.name})
+        raise ImportFileError(
+            _("Tệp “%(name)s” không phải bảng tính (.xlsx, .xls, .ods hoặc .csv).") % {"name": path.name}
+        )
     for index, cells in enumerate(rows[:20]):
         header = ["" if c is None else str(c).strip() for c in cells]
         if looks_like_header(header):

@@ -19,18 +19,25 @@ ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"}
 
 def check_import_file(*, name: str, size: int) -> None:
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        raise ValidationError({"file": _("Tệp “%(name)s” không phải bảng tính (.xlsx, .xls, .ods hoặc .csv).") % {"name": name}})
+        raise ValidationError(
+            {"file": _("Tệp “%(name)s” không phải bảng tính (.xlsx, .xls, .ods hoặc .csv).") % {"name": name}}
+        )
     if size == 0:
         raise ValidationError({"file": _("Tệp rỗng.")})
     limit = settings.PHONGDICH_IMPORT_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            {"file": _("Tệp %(size)d MB, vượt giới hạn %(limit)d MB; hãy chia nhỏ tệp.") % {"size": size // 2**20, "limit": limit // 2**20}}
+            {
+                "file": _("Tệp %(size)d MB, vượt giới hạn %(limit)d MB; hãy chia nhỏ tệp.")
+                % {"size": size // 2**20, "limit": limit // 2**20}
+            }
         )
 
 
 @transaction.atomic
-def import_job_create(*, actor: User, file: IO[bytes], name: str, kind: str = "cases", enqueue: bool = True) -> ImportJob:
+def import_job_create(
+    *, actor: User, file: IO[bytes], name: str, kind: str = "cases", enqueue: bool = True
+) -> ImportJob:
     """Store the uploaded file and queue its import for the worker (imports.tasks); with
     enqueue=False the caller runs it itself (the import_cases command)."""
     file.seek(0, 2)
@@ -41,7 +48,9 @@ def import_job_create(*, actor: User, file: IO[bytes], name: str, kind: str = "c
     for chunk in iter(lambda: file.read(1 << 20), b""):
         digest.update(chunk)
     file.seek(0)
-    job = ImportJob(kind=kind, original_name=Path(name).name[:255], sha256=digest.hexdigest(), area=actor.area, created_by=actor)
+    job = ImportJob(
+        kind=kind, original_name=Path(name).name[:255], sha256=digest.hexdigest(), area=actor.area, created_by=actor
+    )
     job.file.save(Path(name).name, File(file), save=False)
     job.save()
     if enqueue:

@@ -31,7 +31,7 @@ _LANDLINE = re.compile(r"^02\d{9}$")
 
 
 def parse_phone(raw: str) -> str:
-    """"+84 912.345.678", "84912345678", "0912 345 678" → "0912345678"."""
+    """ "+84 912.345.678", "84912345678", "0912 345 678" → "0912345678"."""
     text = str(raw).strip()
     if text.endswith(".0"):  # a number cell read back as a float
         text = text[:-2]
@@ -46,7 +46,9 @@ def parse_phone(raw: str) -> str:
         digits = _OLD_MOBILE_PREFIXES[digits[:4]] + digits[4:]
     if _MOBILE.match(digits) or _LANDLINE.match(digits):
         return digits
-    raise InvalidValue(_("Số điện thoại “%(value)s” không hợp lệ (di động 10 số, bắt đầu bằng 03, 05, 07, 08, 09).") % {"value": raw})
+    raise InvalidValue(
+        _("Số điện thoại “%(value)s” không hợp lệ (di động 10 số, bắt đầu bằng 03, 05, 07, 08, 09).") % {"value": raw}
+    )
 
 
 def parse_national_id(raw: str) -> str:
@@ -63,11 +65,15 @@ def parse_national_id(raw: str) -> str:
         digits = "0" + digits
     if len(digits) == 12:
         if not 1 <= int(digits[:3]) <= 96:
-            raise InvalidValue(_("CCCD “%(value)s” có mã tỉnh “%(code)s” không hợp lệ.") % {"value": raw, "code": digits[:3]})
+            raise InvalidValue(
+                _("CCCD “%(value)s” có mã tỉnh “%(code)s” không hợp lệ.") % {"value": raw, "code": digits[:3]}
+            )
         return digits
     if len(digits) == 9:
         return digits
-    raise InvalidValue(_("CCCD phải có 12 chữ số, CMND 9 chữ số; “%(value)s” có %(n)d.") % {"value": raw, "n": len(digits)})
+    raise InvalidValue(
+        _("CCCD phải có 12 chữ số, CMND 9 chữ số; “%(value)s” có %(n)d.") % {"value": raw, "n": len(digits)}
+    )
 
 
 def national_id_conflicts(national_id: str, *, birth_year: int | None, sex: str) -> str | None:

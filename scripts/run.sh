@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set everything up and run phongdich on SQLite with demo data: web server + task worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh requirements.txt
+python manage.py migrate --noinput -v0
+python manage.py seed_areas
+python manage.py seed_demo
+python manage.py db_worker --interval 0.5 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+port="${PORT:-8000}"
+echo
+echo "phongdich chạy tại http://127.0.0.1:${port}/  (Ctrl+C để dừng)"
+python manage.py demo_logins
+python manage.py runserver "127.0.0.1:${port}"
