@@ -5,6 +5,7 @@ missing district is tolerated when the ward name is unique in the province.
 """
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ _PREFIX = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _TYPE_WORDS) + r")
 _LEADING_ZERO = re.compile(r"^0+(\d)")
 
 
+@lru_cache(maxsize=8192)
 def base_name(text: str) -> str:
     """ "Phường Phúc Xá" / "P.Phuc Xa" / "phuc  xa" → "phuc xa"; "Phường 05" → "5"."""
     folded = fold(text).strip(" ,.-")

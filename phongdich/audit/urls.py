@@ -1,4 +1,8 @@
 from django.urls import path
 
+from phongdich.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.list_view, name="list"),
+]

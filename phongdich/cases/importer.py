@@ -8,16 +8,18 @@ ward in the importer's area. A bad CCCD, phone or birth date is dropped and the 
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from phongdich.areas.matching import WardMatcher
 from phongdich.areas.models import Area
-from phongdich.areas.scoping import area_contains
+from phongdich.areas.scoping import ward_ids
 from phongdich.areas.selectors import province
 from phongdich.cases.models import Case, Source, Status, TestKind
 from phongdich.cases.services import age_at, case_codes_allocate, is_high_risk
-from phongdich.imports.bulk import bulk_insert
+from phongdich.imports.bulk import bulk_insert, select_in
 from phongdich.imports.engine import BatchOutcome, Row, register
 from phongdich.imports.models import ImportIssue, ImportJob, Severity
 from phongdich.people.identity import (
@@ -61,6 +63,17 @@ _SOURCES = {
     "khu cach ly": Source.QUARANTINE, "f1": Source.F1, "f1 chuyen f0": Source.F1, "tu tinh khac": Source.ARRIVAL,
     "ngoai tinh": Source.ARRIVAL, "tinh khac": Source.ARRIVAL,
 }  # fmt: skip
+COLUMN_TITLES = {
+    "full_name": gettext_lazy("Họ và tên"),
+    "birth": gettext_lazy("Ngày sinh"),
+    "sex": gettext_lazy("Giới tính"),
+    "national_id": gettext_lazy("CCCD/CMND"),
+    "phone": gettext_lazy("Số điện thoại"),
+    "ward": gettext_lazy("Phường/Xã"),
+    "confirmed_on": gettext_lazy("Ngày có kết quả"),
+    "sampled_on": gettext_lazy("Ngày lấy mẫu"),
+    "test_kind": gettext_lazy("Loại xét nghiệm"),
+}
 _YES = {"x", "co", "1", "yes", "true", "mang thai", "co thai"}
 
 
@@ -80,11 +93,13 @@ class ParsedRow:
     phone: str = ""
     address: str = ""
     pregnant: bool = False
+    name_search: str = ""
+    probable_person: int | None = None  # an existing person matched by name, birth year and phone
     doubts: list[tuple[str, str]] = field(default_factory=list)  # (column title, message)
 
     @property
     def probable_key(self) -> tuple[str, int | None, str]:
-        return (fold(self.full_name), self.birth_year, self.phone)
+        return (self.name_search, self.birth_year, self.phone)
 
 
 @register("cases")
@@ -94,10 +109,19 @@ class CaseImporter:
     def __init__(self, job: ImportJob) -> None:
         self.job = job
         self.matcher = WardMatcher.for_province(province())
-        self.required = {"full_name": _("Họ và tên"), "confirmed_on": _("Ngày có kết quả")}
+        self.allowed_ward_ids = set(ward_ids(job.area).values_list("pk", flat=True))
+        self.created_now: set[int] = set()  # persons created by the batch in progress
+        self.today = timezone.localdate()
+        self.probable_message = _(
+            "Trùng họ tên, năm sinh và số điện thoại với người đã có (mã người %(pk)d); đã dùng người này."
+        )
+        # Column titles for messages, translated once rather than per row.
+        self.titles = {name: str(title) for name, title in COLUMN_TITLES.items()}
+        self.required = {"full_name": self.titles["full_name"], "confirmed_on": self.titles["confirmed_on"]}
 
     def process(self, job: ImportJob, rows: list[Row]) -> BatchOutcome:
         outcome = BatchOutcome()
+        self.today = timezone.localdate()
         parsed: list[ParsedRow] = []
         for row in rows:
             result = self.parse(row)
@@ -117,28 +141,31 @@ class CaseImporter:
         """A ParsedRow, or (column, Vietnamese reason) when the row must be rejected."""
         full_name = nfc(row.text("full_name"))
         if not full_name:
-            return _("Họ và tên"), _("Thiếu họ và tên.")
+            return self.titles["full_name"], _("Thiếu họ và tên.")
         raw_confirmed = row.get("confirmed_on")
         if raw_confirmed in (None, ""):
-            return _("Ngày có kết quả"), _("Thiếu ngày có kết quả dương tính.")
+            return self.titles["confirmed_on"], _("Thiếu ngày có kết quả dương tính.")
         try:
             confirmed_on = parse_date(raw_confirmed)
         except InvalidValue as error:
-            return _("Ngày có kết quả"), str(error)
-        if confirmed_on > timezone.localdate():
-            return _("Ngày có kết quả"), _("Ngày có kết quả %(day)s ở tương lai.") % {"day": f"{confirmed_on:%d/%m/%Y}"}
+            return self.titles["confirmed_on"], str(error)
+        if confirmed_on > self.today:
+            return self.titles["confirmed_on"], _("Ngày có kết quả %(day)s ở tương lai.") % {
+                "day": f"{confirmed_on:%d/%m/%Y}"
+            }
         match = self.matcher.match(
             ward_text=row.text("ward"), district_text=row.text("district"), address=row.text("address")
         )
         if match.ward is None:
-            return _("Phường/Xã"), match.problem
-        if not area_contains(self.job.area, match.ward):
-            return _("Phường/Xã"), _("%(ward)s không thuộc địa bàn %(area)s của bạn.") % {
+            return self.titles["ward"], match.problem
+        if match.ward.pk not in self.allowed_ward_ids:
+            return self.titles["ward"], _("%(ward)s không thuộc địa bàn %(area)s của bạn.") % {
                 "ward": match.ward.name, "area": self.job.area.name}  # fmt: skip
-        doubts: list[tuple[str, str]] = [(_("Phường/Xã"), match.problem)] if match.doubtful else []
+        doubts: list[tuple[str, str]] = [(self.titles["ward"], match.problem)] if match.doubtful else []
         parsed = ParsedRow(
             row=row, full_name=full_name, ward=match.ward, confirmed_on=confirmed_on,
             test_kind=TestKind.RT_PCR, source=Source.COMMUNITY, address=nfc(row.text("address")), doubts=doubts,
+            name_search=fold(full_name),
         )  # fmt: skip
         self.parse_optional(row, parsed)
         return parsed
@@ -146,13 +173,14 @@ class CaseImporter:
     def parse_optional(self, row: Row, p: ParsedRow) -> None:
         """Fields whose bad value is dropped with a note; the row is kept."""
         checks = (
-            ("birth", _("Ngày sinh"), self._birth),
-            ("sex", _("Giới tính"), self._sex),
-            ("national_id", _("CCCD/CMND"), self._national_id),
-            ("phone", _("Số điện thoại"), self._phone),
-            ("sampled_on", _("Ngày lấy mẫu"), self._sampled_on),
+            ("birth", self._birth),
+            ("sex", self._sex),
+            ("national_id", self._national_id),
+            ("phone", self._phone),
+            ("sampled_on", self._sampled_on),
         )
-        for name, title, apply in checks:
+        for name, apply in checks:
+            title = self.titles[name]
             value = row.get(name)
             if value in (None, ""):
                 continue
@@ -163,9 +191,14 @@ class CaseImporter:
         if p.national_id:
             conflict = national_id_conflicts(p.national_id, birth_year=p.birth_year, sex=p.sex)
             if conflict:
-                p.doubts.append((_("CCCD/CMND"), conflict))
+                p.doubts.append((self.titles["national_id"], conflict))
+        if (p.birth_year and p.birth_year > p.confirmed_on.year) or (p.birth_date and p.birth_date > p.confirmed_on):
+            p.doubts.append(
+                (self.titles["birth"], _("Ngày sinh sau ngày có kết quả dương tính; đã bỏ trống ngày sinh."))
+            )
+            p.birth_date = p.birth_year = None
         if p.sampled_on and p.sampled_on > p.confirmed_on:
-            p.doubts.append((_("Ngày lấy mẫu"), _("Ngày lấy mẫu sau ngày có kết quả.")))
+            p.doubts.append((self.titles["sampled_on"], _("Ngày lấy mẫu sau ngày có kết quả.")))
         kind_text = fold(row.text("test_kind"))
         if kind_text:
             kind = _TEST_KINDS.get(kind_text)
@@ -208,20 +241,20 @@ class CaseImporter:
     def resolve_persons(self, parsed: list[ParsedRow], outcome: BatchOutcome) -> list[int]:
         """The person id of each parsed row: the same CCCD is the same person; otherwise the same
         name, birth year and phone is a probable match (reused, and said so); otherwise a new person."""
+        national_ids = list({p.national_id for p in parsed if p.national_id})
         by_national_id = dict(
-            Person.objects.filter(national_id__in={p.national_id for p in parsed if p.national_id}).values_list(
-                "national_id", "pk"
-            )
+            select_in("SELECT national_id, id FROM people_person WHERE national_id {in}", national_ids)
         )
-        keyed = [p for p in parsed if p.phone and p.birth_year]
-        by_key: dict[tuple[str, int | None, str], int] = {}
-        if keyed:
-            candidates = Person.objects.active().filter(
-                name_search__in={fold(p.full_name) for p in keyed}, phone__in={p.phone for p in keyed}
-            )
-            for pk, name, year, phone in candidates.values_list("pk", "name_search", "birth_year", "phone"):
-                by_key.setdefault((name, year, phone), pk)
-        existing_keys = set(by_key)
+        keyed = {p.probable_key for p in parsed if p.phone and p.birth_year}
+        by_key: dict[tuple[str, int | None, str], tuple[int, str | None]] = {}
+        rows = select_in(
+            "SELECT id, name_search, birth_year, phone, national_id FROM people_person"
+            " WHERE merged_into_id IS NULL AND phone {in}",
+            list({phone for _name, _year, phone in keyed}),
+        )
+        for pk, name, year, phone, national_id in rows:
+            if (name, year, phone) in keyed:
+                by_key.setdefault((name, year, phone), (pk, national_id))
         person_ids: list[int] = []
         new_rows: list[dict[str, object]] = []
         new_index: dict[int, int] = {}  # position in parsed → position in new_rows
@@ -229,18 +262,10 @@ class CaseImporter:
         for i, p in enumerate(parsed):
             pk = by_national_id.get(p.national_id) if p.national_id else None
             key = p.probable_key if p.phone and p.birth_year else None
-            if pk is None and key is not None and key in by_key:
-                pk = by_key[key]
-                if key in existing_keys and not p.national_id:
-                    p.doubts.append(
-                        (
-                            _("Họ và tên"),
-                            _(
-                                "Trùng họ tên, năm sinh và số điện thoại với người đã có (mã người %(pk)d); đã dùng người này."
-                            )
-                            % {"pk": pk},
-                        )
-                    )
+            if pk is None and key in by_key:
+                candidate, candidate_id = by_key[key]  # type: ignore[index]
+                if not (p.national_id and candidate_id):  # two different CCCDs are two people
+                    pk = p.probable_person = candidate
             if pk is None:
                 marker = p.national_id or key
                 if marker is not None and marker in batch_new:
@@ -252,6 +277,7 @@ class CaseImporter:
                     new_rows.append(self.person_row(p))
             person_ids.append(pk or 0)
         created_ids = bulk_insert(Person, new_rows, fields=list(new_rows[0]) if new_rows else [])
+        self.created_now = set(created_ids)
         for i, position in new_index.items():
             person_ids[i] = created_ids[position]
         outcome.summary["persons_created"] = len(created_ids)
@@ -260,17 +286,21 @@ class CaseImporter:
     def person_row(self, p: ParsedRow) -> dict[str, object]:
         now = timezone.now()
         return {
-            "full_name": p.full_name, "name_search": fold(p.full_name), "birth_date": p.birth_date,
+            "full_name": p.full_name, "name_search": p.name_search, "birth_date": p.birth_date,
             "birth_year": p.birth_year, "sex": p.sex, "national_id": p.national_id, "phone": p.phone,
             "address": p.address, "ward_id": p.ward.pk, "pregnant": p.pregnant, "merged_into_id": None,
             "created_at": now, "updated_at": now, "created_by_id": self.job.created_by_id, "import_job_id": self.job.pk,
         }  # fmt: skip
 
     def write_cases(self, parsed: list[ParsedRow], person_ids: list[int], outcome: BatchOutcome) -> None:
-        existing = set(Case.objects.filter(person_id__in=set(person_ids)).values_list("person_id", "confirmed_on"))
-        with_condition = set(
-            Person.conditions.through.objects.filter(person_id__in=set(person_ids)).values_list("person_id", flat=True)
-        )
+        # Only persons who existed before this batch can already have cases or conditions.
+        known = list(set(person_ids) - self.created_now)
+        existing = set(select_in("SELECT person_id, confirmed_on FROM cases_case WHERE person_id {in}", known))
+        if connection.vendor != "postgresql":  # SQLite hands dates back as text here
+            existing = {(pk, date.fromisoformat(day) if isinstance(day, str) else day) for pk, day in existing}
+        with_condition = {
+            pk for (pk,) in select_in("SELECT person_id FROM people_person_conditions WHERE person_id {in}", known)
+        }
         new: list[tuple[ParsedRow, int]] = []
         for p, person_id in zip(parsed, person_ids, strict=True):
             if (person_id, p.confirmed_on) in existing:
@@ -281,6 +311,8 @@ class CaseImporter:
                 continue
             existing.add((person_id, p.confirmed_on))
             new.append((p, person_id))
+            if p.probable_person:  # said only when it leads to a new case, not on a re-import
+                p.doubts.append((self.titles["full_name"], self.probable_message % {"pk": p.probable_person}))
             if p.doubts:
                 outcome.doubtful += 1
                 outcome.issues.extend(self.issue(p.row, Severity.DOUBTFUL, c, m) for c, m in p.doubts)

@@ -1,7 +1,7 @@
 """Reads of the F0 registry, always scoped to the user's area."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -9,6 +9,7 @@ from django.http import Http404
 from phongdich.accounts.models import User
 from phongdich.areas.scoping import in_area
 from phongdich.cases.models import AgeGroup, Case, Status
+from phongdich.people.models import Person
 from phongdich.vntext import fold
 
 _AGE_BOUNDS = {AgeGroup.CHILD: (0, 17), AgeGroup.ADULT: (18, 49), AgeGroup.MIDDLE: (50, 64), AgeGroup.ELDER: (65, 200)}
@@ -30,7 +31,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def case_for_user(user: User, case_id: int) -> Case:
     """The case, or 404 when it is managed outside the user's area."""
-    case = cases_visible_to(user).select_related("person", "ward__parent", "created_by").filter(pk=case_id).first()
+    case = cases_visible_to(user).select_related("person__ward", "ward__parent", "created_by").filter(pk=case_id).first()
     if case is None:
         raise Http404
     return case
@@ -79,3 +80,16 @@ def case_counts(*, user: User) -> dict[str, int]:
     counts = {s.value: 0 for s in Status}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts
+
+
+def case_recent_counts(*, user: User, today: date) -> dict[str, int]:
+    """Cases confirmed `today` and in the seven days ending today, in one query."""
+    week_start = today - timedelta(days=6)
+    return cases_visible_to(user).filter(confirmed_on__gte=week_start, confirmed_on__lte=today).aggregate(
+        today=Count("id", filter=Q(confirmed_on=today)), week=Count("id")
+    )
+
+
+def cases_of_person(*, user: User, person: Person) -> QuerySet[Case]:
+    """A person's cases that the user may see, newest first."""
+    return cases_visible_to(user).filter(person=person).select_related("ward__parent").order_by("-confirmed_on")

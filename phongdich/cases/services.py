@@ -16,6 +16,7 @@ from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record
 from phongdich.cases.models import Case, CaseCodeCounter, Source, TestKind
 from phongdich.people.models import Person
+from phongdich.people.services import PersonData, person_complete, person_create
 
 # Age from which a person counts as a risk group (QĐ 4038/QĐ-BYT home-care criteria: adult < 50).
 RISK_AGE = 50
@@ -53,6 +54,8 @@ def check_case_register(
         raise ValidationError({"confirmed_on": _("Ngày có kết quả không được ở tương lai.")})
     if sampled_on and sampled_on > confirmed_on:
         raise ValidationError({"sampled_on": _("Ngày lấy mẫu phải trước hoặc bằng ngày có kết quả.")})
+    if person.birth_year and person.birth_year > confirmed_on.year:
+        raise ValidationError({"confirmed_on": _("Ngày có kết quả trước năm sinh của người này.")})
     existing = Case.objects.filter(person=person, confirmed_on=confirmed_on).first()
     if existing:
         raise ValidationError(
@@ -92,3 +95,27 @@ def case_register(
                  "test_kind": test_kind, "source": source},
     )  # fmt: skip
     return case
+
+
+@transaction.atomic
+def case_register_with_person(
+    *,
+    actor: User,
+    person: Person | None,
+    person_data: PersonData,
+    ward: Area,
+    confirmed_on: date,
+    test_kind: TestKind | str,
+    source: Source | str = Source.COMMUNITY,
+    sampled_on: date | None = None,
+) -> Case:
+    """An F0 typed in by hand, in one transaction: `person` is reused (and completed with what was
+    typed) when given, otherwise a new person is created from `person_data`."""
+    if person is None:
+        person = person_create(actor=actor, data=person_data)
+    else:
+        person = person_complete(actor=actor, person=person, data=person_data)
+    return case_register(
+        actor=actor, person=person, ward=ward, confirmed_on=confirmed_on, test_kind=test_kind, source=source,
+        sampled_on=sampled_on,
+    )  # fmt: skip

@@ -104,6 +104,7 @@ def parse_sex(raw: str) -> str:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d-%m-%y", "%Y/%m/%d")
 
 
@@ -118,6 +119,12 @@ def parse_date(raw: object) -> date:
             return _EXCEL_EPOCH + timedelta(days=int(raw))
         raise InvalidValue(_("Số “%(value)s” không phải là ngày.") % {"value": raw})
     text = str(raw).strip().split(" ")[0]
+    quick = _DMY.fullmatch(text)
+    if quick:  # the common dd/mm/yyyy, without strptime's cost
+        try:
+            return date(int(quick[3]), int(quick[2]), int(quick[1]))
+        except ValueError:
+            raise InvalidValue(_("Ngày “%(value)s” không tồn tại.") % {"value": raw}) from None
     if re.fullmatch(r"\d{5}(\.0)?", text):
         return _EXCEL_EPOCH + timedelta(days=int(float(text)))
     for fmt in _DATE_FORMATS:

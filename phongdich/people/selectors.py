@@ -1,6 +1,7 @@
 """Reads of the person registry: scoped lists, search, and probable duplicates."""
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -48,10 +49,45 @@ def person_search(*, user: User, query: str, limit: int = 50) -> list[Person]:
 
 
 def person_probable_matches(
-    *, full_name: str, birth_year: int | None, phone: str, exclude_id: int | None = None
+    *, full_name: str, birth_year: int | None, phone: str, exclude_id: int | None = None, user: User | None = None
 ) -> QuerySet[Person]:
-    """Other persons with the same folded name, birth year and phone: probably the same person."""
+    """Other persons with the same folded name, birth year and phone: probably the same person.
+    With `user`, only those the user may see."""
     if birth_year is None or not phone:
         return Person.objects.none()
-    matches = Person.objects.active().filter(name_search=fold(full_name), birth_year=birth_year, phone=phone)
+    people = persons_visible_to(user) if user is not None else Person.objects.active()
+    matches = people.filter(name_search=fold(full_name), birth_year=birth_year, phone=phone)
     return matches.exclude(pk=exclude_id) if exclude_id else matches
+
+
+@dataclass(frozen=True)
+class RegistrationMatch:
+    """Whose F0 a hand-typed registration is: an existing person to reuse, or candidates to ask about."""
+
+    person: Person | None = None
+    by_national_id: bool = False
+    # Probable duplicates the officer must decide on before anything is written.
+    candidates: tuple[Person, ...] = ()
+
+
+def person_match_for_registration(
+    *, user: User, national_id: str | None, full_name: str, birth_year: int | None, phone: str, choice: str = ""
+) -> RegistrationMatch:
+    """The same CCCD/CMND is the same person, wherever they live. Otherwise persons the user may see
+    with the same name, birth year and phone are candidates; `choice` is the officer's answer:
+    a candidate's id (reuse them) or "new" (create a new person anyway)."""
+    if national_id:
+        person = Person.objects.active().select_related("ward__parent").filter(national_id=national_id).first()
+        if person is not None:
+            return RegistrationMatch(person=person, by_national_id=True)
+    if choice == "new":
+        return RegistrationMatch()
+    candidates = person_probable_matches(full_name=full_name, birth_year=birth_year, phone=phone, user=user)
+    if national_id:
+        # A person holding another CCCD/CMND cannot be this one.
+        candidates = candidates.filter(national_id__isnull=True)
+    found = tuple(candidates.select_related("ward__parent").order_by("-id")[:20])
+    chosen = next((person for person in found if str(person.pk) == choice), None)
+    if chosen is not None:
+        return RegistrationMatch(person=chosen)
+    return RegistrationMatch(candidates=found)

@@ -125,3 +125,36 @@ def person_merge(*, actor: User, source: Person, target: Person) -> Person:
         extra={"merged_from": source.pk, "moved_cases": moved_cases},
     )  # fmt: skip
     return target
+
+
+_COMPLETABLE = ("birth_year", "birth_date", "sex", "national_id", "phone", "address")
+
+
+@transaction.atomic
+def person_complete(*, actor: User, person: Person, data: PersonData) -> Person:
+    """Add what an officer typed for an existing person without overwriting what is recorded:
+    blank fields are filled, conditions added, pregnancy set. Used when a new F0 reuses a person."""
+    if data.national_id and not person.national_id:
+        if Person.objects.filter(national_id=data.national_id).exclude(pk=person.pk).exists():
+            raise ValidationError({"national_id": _("Đã có người khác mang CCCD/CMND %(id)s.") % {"id": data.national_id}})
+    new_values = data.model_fields()
+    filled = {name: new_values[name] for name in _COMPLETABLE if new_values[name] and not getattr(person, name)}
+    if "birth_date" in filled and person.birth_year not in (None, filled["birth_date"].year):
+        del filled["birth_date"]  # a date contradicting the recorded year is left for the officer to sort out
+    if data.pregnant and not person.pregnant:
+        filled["pregnant"] = True
+    changes: dict[str, Any] = {name: [getattr(person, name), value] for name, value in filled.items()}
+    old_conditions = {c.code for c in person.conditions.all()}
+    added = [c for c in data.conditions if c.code not in old_conditions]
+    if added:
+        person.conditions.add(*added)
+        changes["conditions"] = [sorted(old_conditions), sorted(old_conditions | {c.code for c in added})]
+    if changes:
+        for name, value in filled.items():
+            setattr(person, name, value)
+        person.save()
+        audit_record(
+            actor=actor, event=Event.UPDATE, target_type="person", target_id=person.pk, area=person.ward,
+            changes=changes,
+        )  # fmt: skip
+    return person

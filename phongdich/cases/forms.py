@@ -1,0 +1,123 @@
+"""Forms for F0 cases: registering one by hand, and the filters of the F0 list."""
+
+from itertools import groupby
+from typing import Any
+
+from django import forms
+from django.forms import BoundField
+from django.utils.translation import gettext_lazy as _
+
+from phongdich.accounts.models import User
+from phongdich.areas.models import Area, Level
+from phongdich.areas.selectors import districts_visible_to, wards_visible_to
+from phongdich.cases.models import AgeGroup, Source, Status, TestKind
+from phongdich.cases.selectors import SORTS, CaseFilters
+from phongdich.people.forms import DateField, PersonFieldsForm, WardChoiceField
+
+CASE_FIELDS = ("sampled_on", "confirmed_on", "test_kind", "source", "case_ward")
+
+
+class CaseRegisterForm(PersonFieldsForm):
+    """The person and the positive result on one page; `person_choice` answers the probable-match question."""
+
+    sampled_on = DateField(label=_("Ngày lấy mẫu"), required=False)
+    confirmed_on = DateField(label=_("Ngày có kết quả dương tính"))
+    test_kind = forms.ChoiceField(label=_("Loại xét nghiệm"), choices=[("", "—"), *TestKind.choices])
+    source = forms.ChoiceField(label=_("Nguồn phát hiện"), choices=Source.choices, initial=Source.COMMUNITY)
+    case_ward = WardChoiceField(
+        label=_("Phường/xã quản lý"),
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=_("— Như phường/xã nơi ở —"),
+        help_text=_("Để trống nếu trạm y tế nơi người bệnh ở quản lý."),
+    )
+    # "" (not asked yet), "new" (create a new person anyway) or the id of a probable match to reuse.
+    person_choice = forms.CharField(required=False, max_length=20)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["case_ward"].queryset = self.fields["ward"].queryset  # type: ignore[attr-defined]
+
+    @property
+    def case_fields(self) -> list[BoundField]:
+        return [self[name] for name in CASE_FIELDS]
+
+    def case_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "ward": data["case_ward"] or data["ward"],
+            "confirmed_on": data["confirmed_on"],
+            "sampled_on": data["sampled_on"],
+            "test_kind": data["test_kind"],
+            "source": data["source"],
+        }
+
+
+_ANY = ("", _("Tất cả"))
+# Column → the sort a first click on its header asks for.
+_FIRST_SORT = {"confirmed_on": "-confirmed_on", "code": "code", "age": "age"}
+
+
+class CaseFilterForm(forms.Form):
+    """GET filters of the F0 list. Invalid values are reported and left out; the rest still apply."""
+
+    q = forms.CharField(
+        label=_("Tìm"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Họ tên (không dấu được) hoặc mã F0")}),
+    )
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[_ANY, *Status.choices], required=False)
+    confirmed_from = DateField(label=_("Dương tính từ ngày"), required=False)
+    confirmed_to = DateField(label=_("đến ngày"), required=False)
+    district = forms.TypedChoiceField(label=_("Quận/huyện"), coerce=int, empty_value=None, required=False)
+    ward = forms.TypedChoiceField(label=_("Phường/xã"), coerce=int, empty_value=None, required=False)
+    age_group = forms.ChoiceField(label=_("Nhóm tuổi"), choices=[_ANY, *AgeGroup.choices], required=False)
+    high_risk = forms.ChoiceField(
+        label=_("Nhóm nguy cơ"), choices=[_ANY, ("1", _("Có")), ("0", _("Không"))], required=False
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = user.area
+        if area is not None and area.level == Level.PROVINCE:
+            districts = districts_visible_to(area)
+            self.fields["district"].choices = [_ANY, *((d.pk, d.name) for d in districts)]  # type: ignore[attr-defined]
+        else:
+            del self.fields["district"]
+        if area is None or area.level == Level.WARD:
+            del self.fields["ward"]
+        else:
+            wards = groupby(wards_visible_to(area), key=lambda ward: ward.parent.name if ward.parent else "")
+            grouped = [(district, [(w.pk, w.name) for w in group]) for district, group in wards]
+            self.fields["ward"].choices = [_ANY, *grouped]  # type: ignore[attr-defined]
+
+    def filters(self) -> CaseFilters:
+        """The valid filters (call after is_valid())."""
+        data = getattr(self, "cleaned_data", {})
+        risk = data.get("high_risk")
+        return CaseFilters(
+            status=data.get("status") or "",
+            confirmed_from=data.get("confirmed_from"),
+            confirmed_to=data.get("confirmed_to"),
+            district_id=data.get("district"),
+            ward_id=data.get("ward"),
+            age_group=data.get("age_group") or "",
+            high_risk=None if not risk else risk == "1",
+            q=data.get("q") or "",
+            sort=data.get("sort") or CaseFilters.sort,
+        )
+
+    @staticmethod
+    def sort_links(current: str) -> dict[str, dict[str, str]]:
+        """For each sortable column: the sort its header link asks for, and the arrow showing the current one."""
+        links = {}
+        for column, first in _FIRST_SORT.items():
+            if current.lstrip("-") == column:
+                following = column if current.startswith("-") else f"-{column}"
+                arrow = "↓" if current.startswith("-") else "↑"
+            else:
+                following, arrow = first, ""
+            links[column] = {"sort": following, "arrow": arrow}
+        return links
