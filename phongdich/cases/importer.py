@@ -119,7 +119,8 @@ class CaseImporter:
         self.titles = {name: str(title) for name, title in COLUMN_TITLES.items()}
         self.required = {"full_name": self.titles["full_name"], "confirmed_on": self.titles["confirmed_on"]}
 
-    def process(self, job: ImportJob, rows: list[Row]) -> BatchOutcome:
+    def parse_batch(self, rows: list[Row]) -> tuple[list[ParsedRow], BatchOutcome]:
+        """Parse and check a batch without touching the database (the engine runs it ahead, in a thread)."""
         outcome = BatchOutcome()
         self.today = timezone.localdate()
         parsed: list[ParsedRow] = []
@@ -131,6 +132,10 @@ class CaseImporter:
                 outcome.rejected += 1
                 column, message = result
                 outcome.issues.append(self.issue(row, Severity.REJECTED, column, message))
+        return parsed, outcome
+
+    def write_batch(self, prepared: tuple[list[ParsedRow], BatchOutcome]) -> BatchOutcome:
+        parsed, outcome = prepared
         persons = self.resolve_persons(parsed, outcome)
         self.write_cases(parsed, persons, outcome)
         return outcome

@@ -7,13 +7,15 @@ crash leaves no half-written batch, and a resumed job starts after the last comm
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from phongdich.audit.models import Event
@@ -62,7 +64,12 @@ class Importer(Protocol):
     synonyms: dict[str, tuple[str, ...]]
     required: dict[str, str]  # field → the column title to name when it is missing
 
-    def process(self, job: ImportJob, rows: list[Row]) -> BatchOutcome: ...
+    def parse_batch(self, rows: list[Row]) -> Any:
+        """Parse and check rows in memory, without the database: the engine runs it in a thread,
+        one batch ahead, while the previous batch is being written."""
+
+    def write_batch(self, prepared: Any) -> BatchOutcome:
+        """Write what parse_batch prepared; called inside the batch's transaction."""
 
 
 IMPORTERS: dict[str, Callable[[ImportJob], Importer]] = {}
@@ -105,24 +112,40 @@ def import_job_run(*, job: ImportJob, batch_size: int = BATCH_SIZE) -> ImportJob
                     message=_("Các cột không dùng đến: %(cols)s.") % {"cols": ", ".join(unused)},
                 )  # fmt: skip
             ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
-    for start in range(job.processed_rows, len(rows), batch_size):
-        batch = rows[start : start + batch_size]
-        with transaction.atomic():
-            outcome = importer.process(job, batch)
-            ImportIssue.objects.bulk_create(outcome.issues, batch_size=1000)
-            ImportJob.objects.filter(pk=job.pk).update(
-                processed_rows=start + len(batch),
-                created=F("created") + outcome.created,
-                matched_existing=F("matched_existing") + outcome.matched_existing,
-                rejected=F("rejected") + outcome.rejected,
-                doubtful=F("doubtful") + outcome.doubtful,
-            )
-            audit_record(
-                actor=job.created_by, event=Event.IMPORT, target_type="import_job", target_id=job.pk, area=job.area,
-                extra={"rows": [batch[0].number, batch[-1].number], "created": outcome.created,
-                       "matched_existing": outcome.matched_existing, "rejected": outcome.rejected, **outcome.summary},
-            )  # fmt: skip
-        job.processed_rows = start + len(batch)
+    starts = range(job.processed_rows, len(rows), batch_size)
+    language = translation.get_language()
+
+    def parse(start: int) -> Any:
+        with translation.override(language):
+            return importer.parse_batch(rows[start : start + batch_size])
+
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        upcoming = ahead.submit(parse, starts[0]) if starts else None
+        for i, start in enumerate(starts):
+            assert upcoming is not None
+            prepared = upcoming.result()
+            upcoming = ahead.submit(parse, starts[i + 1]) if i + 1 < len(starts) else None
+            batch = rows[start : start + batch_size]
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # Safe to skip waiting for the WAL flush: the job's progress commits with the
+                    # batch, so a batch lost in a server crash is simply imported again on resume.
+                    connection.cursor().execute("SET LOCAL synchronous_commit TO OFF")
+                outcome = importer.write_batch(prepared)
+                ImportIssue.objects.bulk_create(outcome.issues, batch_size=1000)
+                ImportJob.objects.filter(pk=job.pk).update(
+                    processed_rows=start + len(batch),
+                    created=F("created") + outcome.created,
+                    matched_existing=F("matched_existing") + outcome.matched_existing,
+                    rejected=F("rejected") + outcome.rejected,
+                    doubtful=F("doubtful") + outcome.doubtful,
+                )
+                audit_record(
+                    actor=job.created_by, event=Event.IMPORT, target_type="import_job", target_id=job.pk, area=job.area,
+                    extra={"rows": [batch[0].number, batch[-1].number], "created": outcome.created,
+                           "matched_existing": outcome.matched_existing, "rejected": outcome.rejected, **outcome.summary},
+                )  # fmt: skip
+            job.processed_rows = start + len(batch)
     report_write(job=job)
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
     job.refresh_from_db()

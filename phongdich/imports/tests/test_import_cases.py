@@ -189,21 +189,21 @@ class CaseImportTests(PhongdichTestCase):
         job = import_job_create(
             actor=self.ward_officer_a1, file=io.BytesIO(xlsx_bytes(rows)), name="f0.xlsx", enqueue=False
         )
-        importer_process = phongdich.cases.importer.CaseImporter.process
+        write_batch = phongdich.cases.importer.CaseImporter.write_batch
         calls = {"n": 0}
 
-        def crash_on_second_batch(self, job, batch):  # type: ignore[no-untyped-def]
+        def crash_on_second_batch(self, prepared):  # type: ignore[no-untyped-def]
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("mất điện")
-            return importer_process(self, job, batch)
+            return write_batch(self, prepared)
 
-        phongdich.cases.importer.CaseImporter.process = crash_on_second_batch  # type: ignore[method-assign]
+        phongdich.cases.importer.CaseImporter.write_batch = crash_on_second_batch  # type: ignore[method-assign]
         try:
             with self.assertRaises(RuntimeError):
                 import_job_run(job=job, batch_size=3)
         finally:
-            phongdich.cases.importer.CaseImporter.process = importer_process  # type: ignore[method-assign]
+            phongdich.cases.importer.CaseImporter.write_batch = write_batch  # type: ignore[method-assign]
         job.refresh_from_db()
         self.assertEqual((job.processed_rows, job.created, Case.objects.count()), (3, 3, 3))
         job = import_job_run(job=job, batch_size=3)
