@@ -4,6 +4,8 @@ import re
 
 from phongdich.vntext import fold
 
+# Columns every list has that no importer needs; they are not reported as unused.
+IGNORED = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
 _NOISE = re.compile(r"\(.*?\)|[*:]")
 _SLASH = re.compile(r"\s*/\s*")
 
@@ -22,6 +24,6 @@ def map_header(header: list[str], synonyms: dict[str, tuple[str, ...]]) -> tuple
         field = lookup.get(normalise_title(title))
         if field and field not in mapping:
             mapping[field] = index
-        elif title:
+        elif title and normalise_title(title) not in IGNORED:
             unused.append(title)
     return mapping, unused
