@@ -77,6 +77,16 @@ COLUMN_TITLES = {
 _YES = {"x", "co", "1", "yes", "true", "mang thai", "co thai"}
 
 
+ProbableKey = tuple[str, int | None, str, int]
+
+
+def probable_key(name_search: str, birth_year: int | None, phone: str, ward_id: int) -> ProbableKey:
+    """Without a CCCD, the same folded name, birth year and phone is probably the same person
+    (people.selectors.person_probable_matches). A row with neither birth year nor phone is
+    compared within its ward only, so that re-importing it still finds the person it created."""
+    return (name_search, birth_year, phone, 0 if birth_year or phone else ward_id)
+
+
 @dataclass
 class ParsedRow:
     row: Row
@@ -98,8 +108,8 @@ class ParsedRow:
     doubts: list[tuple[str, str]] = field(default_factory=list)  # (column title, message)
 
     @property
-    def probable_key(self) -> tuple[str, int | None, str]:
-        return (self.name_search, self.birth_year, self.phone)
+    def probable_key(self) -> ProbableKey:
+        return probable_key(self.name_search, self.birth_year, self.phone, self.ward.pk)
 
 
 @register("cases")
@@ -250,35 +260,36 @@ class CaseImporter:
         by_national_id = dict(
             select_in("SELECT national_id, id FROM people_person WHERE national_id {in}", national_ids)
         )
-        keyed = {p.probable_key for p in parsed if p.phone and p.birth_year}
-        by_key: dict[tuple[str, int | None, str], tuple[int, str | None]] = {}
+        keyed = {p.probable_key for p in parsed}
+        by_key: dict[ProbableKey, tuple[int, str | None]] = {}
+        columns = "SELECT id, name_search, birth_year, phone, national_id, ward_id FROM people_person"
         rows = select_in(
-            "SELECT id, name_search, birth_year, phone, national_id FROM people_person"
-            " WHERE merged_into_id IS NULL AND phone {in}",
-            list({phone for _name, _year, phone in keyed}),
+            columns + " WHERE merged_into_id IS NULL AND phone {in}", list({k[2] for k in keyed if k[2]})
+        ) + select_in(
+            columns + " WHERE merged_into_id IS NULL AND phone = '' AND name_search {in}",
+            list({k[0] for k in keyed if not k[2]}),
         )
-        for pk, name, year, phone, national_id in rows:
-            if (name, year, phone) in keyed:
-                by_key.setdefault((name, year, phone), (pk, national_id))
+        for pk, name, year, phone, national_id, ward_id in rows:
+            key = probable_key(name, year, phone, ward_id)
+            if key in keyed:
+                by_key.setdefault(key, (pk, national_id))
         person_ids: list[int] = []
         new_rows: list[dict[str, object]] = []
         new_index: dict[int, int] = {}  # position in parsed → position in new_rows
-        batch_new: dict[object, int] = {}  # national id or probable key → position in new_rows
+        batch_new: dict[str | ProbableKey, int] = {}  # national id or probable key → position in new_rows
         for i, p in enumerate(parsed):
             pk = by_national_id.get(p.national_id) if p.national_id else None
-            key = p.probable_key if p.phone and p.birth_year else None
+            key = p.probable_key
             if pk is None and key in by_key:
-                candidate, candidate_id = by_key[key]  # type: ignore[index]
+                candidate, candidate_id = by_key[key]
                 if not (p.national_id and candidate_id):  # two different CCCDs are two people
                     pk = p.probable_person = candidate
             if pk is None:
                 marker = p.national_id or key
-                if marker is not None and marker in batch_new:
+                if marker in batch_new:
                     new_index[i] = batch_new[marker]
                 else:
-                    new_index[i] = len(new_rows)
-                    if marker is not None:
-                        batch_new[marker] = len(new_rows)
+                    batch_new[marker] = new_index[i] = len(new_rows)
                     new_rows.append(self.person_row(p))
             person_ids.append(pk or 0)
         created_ids = bulk_insert(Person, new_rows, fields=list(new_rows[0]) if new_rows else [])

@@ -14,8 +14,7 @@ from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from phongdich.audit.models import Event

@@ -86,6 +86,18 @@ class CaseImportTests(PhongdichTestCase):
         self.assertEqual(Case.objects.count(), 2)
         self.assertEqual(Person.objects.count(), 2)
 
+    def test_reimport_finds_persons_known_only_by_name_and_phone_or_by_name(self) -> None:
+        rows = [
+            good_row(
+                1, **{"CCCD/CMND": "", "Ngày sinh": "", "Họ và tên": "Trần Duy Kiên", "Số điện thoại": "0823897213"}
+            ),
+            good_row(2, **{"CCCD/CMND": "", "Ngày sinh": "", "Họ và tên": "Bùi Văn Khánh", "Số điện thoại": ""}),
+        ]
+        self.assertEqual(self.run_import(xlsx_bytes(rows)).created, 2)
+        again = self.run_import(xlsx_bytes(rows))
+        self.assertEqual((again.created, again.matched_existing), (0, 2))
+        self.assertEqual(Person.objects.count(), 2)
+
     def test_bad_values_are_reported_by_row_and_field_and_good_rows_kept(self) -> None:
         rows = [
             good_row(1),
