@@ -142,14 +142,16 @@ def load_persons(*, total: int) -> int:
     now = timezone.now()
     columns = ("full_name", "name_search", "birth_date", "birth_year", "sex", "national_id", "phone", "address",
                "ward_id", "pregnant", "created_at", "updated_at")  # fmt: skip
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY people_person ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for p in synthetic.people(count=total - existing, seed=1000):
+            national_id = None if p.national_id in taken else p.national_id
+            copy.write_row((p.full_name, fold(p.full_name), p.birth_date, p.birth_year, p.sex, national_id,
+                            p.phone, p.address, ward_ids[p.ward_code], p.pregnant, now, now))  # fmt: skip
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY people_person ({', '.join(columns)}) FROM STDIN") as copy:
-            for p in synthetic.people(count=total - existing, seed=1000):
-                national_id = None if p.national_id in taken else p.national_id
-                copy.write_row((p.full_name, fold(p.full_name), p.birth_date, p.birth_year, p.sex, national_id,
-                                p.phone, p.address, ward_ids[p.ward_code], p.pregnant, now, now))  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE") if connection.connection.autocommit else cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     return Person.objects.count()
 
 
@@ -164,7 +166,10 @@ def bench_case_list(*, users: dict[str, Any]) -> dict[str, Any]:
     url = reverse("cases:list")
     scenarios = {
         "city, newest first": ("city", {}),
-        "city, active, last 7 days, 65+": ("city", {"status": "active", "confirmed_from": "2022-03-01", "confirmed_to": "2022-03-07", "age_group": "65+"}),
+        "city, active, last 7 days, 65+": (
+            "city",
+            {"status": "active", "confirmed_from": "2022-03-01", "confirmed_to": "2022-03-07", "age_group": "65+"},
+        ),
         "city, sorted by code, page 100": ("city", {"sort": "code", "page": "100"}),
         "city, name search": ("city", {"q": "nguyen thi huong"}),
         "district, risk group": ("district", {"high_risk": "1"}),
@@ -173,7 +178,9 @@ def bench_case_list(*, users: dict[str, Any]) -> dict[str, Any]:
     }
     selector_filters = {
         "city, newest first": CaseFilters(),
-        "city, active, last 7 days, 65+": CaseFilters(status="active", confirmed_from=date(2022, 3, 1), confirmed_to=date(2022, 3, 7), age_group="65+"),
+        "city, active, last 7 days, 65+": CaseFilters(
+            status="active", confirmed_from=date(2022, 3, 1), confirmed_to=date(2022, 3, 7), age_group="65+"
+        ),
         "city, sorted by code, page 100": CaseFilters(sort="code"),
         "city, name search": CaseFilters(q="nguyen thi huong"),
         "district, risk group": CaseFilters(high_risk=True),
@@ -196,7 +203,9 @@ def bench_case_list(*, users: dict[str, Any]) -> dict[str, Any]:
         count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
         page_sql, page_params = qs[offset : offset + 50].query.sql_with_params()
 
-        def bare(count_sql: str = count_sql, page_sql: str = page_sql, cp: Any = count_params, pp: Any = page_params) -> None:
+        def bare(
+            count_sql: str = count_sql, page_sql: str = page_sql, cp: Any = count_params, pp: Any = page_params
+        ) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f"SELECT count(*) FROM ({count_sql}) t", cp)
                 cursor.fetchall()
@@ -219,7 +228,9 @@ def bench_search(*, user: Any) -> dict[str, Any]:
     from phongdich.people.selectors import person_search, persons_visible_to
     from phongdich.vntext import fold
 
-    sample = list(Person.objects.exclude(national_id=None).order_by("?").values("full_name", "phone", "national_id")[:40])
+    sample = list(
+        Person.objects.exclude(national_id=None).order_by("?").values("full_name", "phone", "national_id")[:40]
+    )
     queries = {
         "name without diacritics": [fold(p["full_name"]) for p in sample[:20]],
         "name with diacritics": [p["full_name"] for p in sample[20:30]],
@@ -263,7 +274,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
-    from phongdich.accounts.models import User
     from phongdich.accounts.roles import Role
     from phongdich.accounts.services import user_create
     from phongdich.areas.models import Area
@@ -277,13 +287,21 @@ def main() -> None:
     environment = {"date": date.today().isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
                    "postgresql": psycopg.connect(DB_URL).info.server_version}  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
-        write_result("import", {**bench_import(user=city, rows=args.import_rows, workdir=Path(tmp)), "env": environment})
-        write_result("import_memory", bench_import_memory(rows=args.big_import_rows, username="bench", workdir=Path(tmp)))
+        write_result(
+            "import", {**bench_import(user=city, rows=args.import_rows, workdir=Path(tmp)), "env": environment}
+        )
+        write_result(
+            "import_memory", bench_import_memory(rows=args.big_import_rows, username="bench", workdir=Path(tmp))
+        )
     persons = load_persons(total=args.persons)
-    busiest_ward = Area.objects.get(pk=Case.objects.values("ward").order_by().annotate(n=django.db.models.Count("id")).order_by("-n")[0]["ward"])
+    busiest_ward = Area.objects.get(
+        pk=Case.objects.values("ward").order_by().annotate(n=django.db.models.Count("id")).order_by("-n")[0]["ward"]
+    )
     users = {
         "city": city,
-        "district": user_create(username="bench-district", password=None, role=Role.DISTRICT_OFFICER, area=busiest_ward.parent),
+        "district": user_create(
+            username="bench-district", password=None, role=Role.DISTRICT_OFFICER, area=busiest_ward.parent
+        ),
         "ward": user_create(username="bench-ward", password=None, role=Role.WARD_OFFICER, area=busiest_ward),
     }
     loaded = {"persons": persons, "cases": Case.objects.count(), "busiest_ward": busiest_ward.name,

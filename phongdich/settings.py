@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs page's assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
     "phongdich.areas",

@@ -6,7 +6,7 @@ source scripts/_venv.sh requirements.txt
 python manage.py migrate --noinput -v0
 python manage.py seed_areas
 python manage.py seed_demo
-python manage.py db_worker --interval 0.5 &
+python manage.py db_worker --no-reload --interval 0.5 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 port="${PORT:-8000}"

@@ -39,10 +39,21 @@ class SessionCsrfAuth(SessionAuth):
             return None
         return super().__call__(request)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        try:
+            return super()._get_key(request)
+        except HttpError as error:
+            raise HttpError(403, _("Thiếu mã CSRF (X-CSRFToken) hoặc mã không đúng.")) from error
+
+
+def check_perm(user: User, perm: str) -> None:
+    """403 when the user's role lacks `perm`."""
+    if not user.has_perm_code(perm):
+        raise HttpError(403, _("Vai trò của bạn không được phép thực hiện thao tác này."))
+
 
 def require_perm(request: HttpRequest, perm: str) -> User:
     """The authenticated user, or 403 when their role lacks `perm`."""
     user: User = request.auth  # type: ignore[attr-defined]
-    if not user.has_perm_code(perm):
-        raise HttpError(403, _("Vai trò của bạn không được phép thực hiện thao tác này."))
+    check_perm(user, perm)
     return user

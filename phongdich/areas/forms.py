@@ -37,7 +37,9 @@ class PopulationImportForm(forms.Form):
 
     file = forms.FileField(
         label=gettext_lazy("Tệp dân số (.xlsx hoặc .csv)"),
-        help_text=gettext_lazy("Cột “Mã phường/xã” và “Dân số”; dòng lỗi được báo lại, các dòng đúng vẫn được lưu."),
+        help_text=gettext_lazy(
+            "Cột “Mã phường/xã” và “Dân số”; ô dân số trống được bỏ qua, dòng lỗi được báo lại, các dòng đúng vẫn được lưu."
+        ),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -57,20 +59,16 @@ class PopulationImportForm(forms.Form):
         return upload
 
     def _parse(self, table: list[list[object]]) -> None:
-        for index, cells in enumerate(table[:_HEADER_SEARCH_ROWS]):
-            keys = [_header_key(c) for c in cells]
-            code_col = next((i for i, k in enumerate(keys) if k in _CODE_HEADERS), None)
-            population_col = next((i for i, k in enumerate(keys) if k in _POPULATION_HEADERS), None)
-            if code_col is not None and population_col is not None:
-                break
-        else:
+        header = _find_header(table)
+        if header is None:
             raise forms.ValidationError(_("Không tìm thấy dòng tiêu đề có cột “Mã phường/xã” và “Dân số”."))
+        index, code_col, population_col = header
         for offset, cells in enumerate(table[index + 1 :]):
             row_number = index + 2 + offset
             code = _cell(cells, code_col)
             population = _cell(cells, population_col)
-            if _blank(code) and _blank(population):
-                continue
+            if _blank(population):
+                continue  # no figure (yet): nothing to set, as in a downloaded table with gaps
             if isinstance(population, float):
                 # Spreadsheets give every number as a float; only whole ones are populations.
                 if not population.is_integer():
@@ -85,6 +83,17 @@ class PopulationImportForm(forms.Form):
             self.rows.append((row_number, "" if code is None else str(code).strip(), population))
         if not self.rows and not self.row_errors:
             raise forms.ValidationError(_("Tệp không có dòng dữ liệu nào."))
+
+
+def _find_header(table: list[list[object]]) -> tuple[int, int, int] | None:
+    """(row index, code column, population column) of the first header row among the first rows."""
+    for index, cells in enumerate(table[:_HEADER_SEARCH_ROWS]):
+        keys = [_header_key(c) for c in cells]
+        code_col = next((i for i, k in enumerate(keys) if k in _CODE_HEADERS), None)
+        population_col = next((i for i, k in enumerate(keys) if k in _POPULATION_HEADERS), None)
+        if code_col is not None and population_col is not None:
+            return index, code_col, population_col
+    return None
 
 
 def _cell(cells: list[object], column: int) -> object:

@@ -5,8 +5,8 @@ missing district is tolerated when the ward name is unique in the province.
 """
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 

@@ -73,9 +73,7 @@ def population_import(*, actor: object, scope: Area, rows: Iterable[tuple[int, s
             )
             continue
         try:
-            population = int(float(str(raw).replace(".", "").replace(",", "").strip()))
-            if population < 0:
-                raise ValueError
+            population = _whole_number(raw)
         except ValueError:
             result.errors.append(
                 _("Dòng %(row)d: dân số “%(value)s” không phải số nguyên không âm.") % {"row": row_number, "value": raw}
@@ -87,6 +85,19 @@ def population_import(*, actor: object, scope: Area, rows: Iterable[tuple[int, s
     return result
 
 
+def _whole_number(raw: object) -> int:
+    """37853.0 (a spreadsheet number) or "37.853" / "37,853" (text with separators) → 37853."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw != int(raw) or raw < 0:
+            raise ValueError(raw)
+        return int(raw)
+    value = int(str(raw).replace(".", "").replace(",", "").replace(" ", "").strip())
+    if value < 0:
+        raise ValueError(raw)
+    return value
+
+
+@transaction.atomic
 def population_set(*, actor: object, ward: Area, population: int) -> None:
     old = ward.population
     ward.population = population

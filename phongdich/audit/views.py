@@ -51,7 +51,7 @@ def _show(value: Any) -> str:
 
 
 def change_lines(entry: AuditLog) -> list[str]:
-    """"field: old → new" for updates, "field: value" for the rest."""
+    """ "field: old → new" for updates, "field: value" for the rest."""
     lines = []
     for name, value in entry.changes.items():
         if entry.event in _PAIR_EVENTS and isinstance(value, list) and len(value) == 2:

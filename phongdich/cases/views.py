@@ -14,6 +14,7 @@ from phongdich.cases.forms import CaseFilterForm, CaseRegisterForm
 from phongdich.cases.models import Status
 from phongdich.cases.selectors import case_counts, case_for_user, case_list, case_recent_counts
 from phongdich.cases.services import case_register_with_person
+from phongdich.people.models import Person
 from phongdich.people.selectors import person_match_for_registration, persons_visible_to
 
 PAGE_SIZE = 50
@@ -44,7 +45,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.CASE_EDIT)
 def case_create(request: HttpRequest) -> HttpResponse:
     form = CaseRegisterForm(request.POST or None, user=request.user)
-    candidates: tuple = ()
+    candidates: tuple[Person, ...] = ()
     if request.method == "POST" and form.is_valid():
         person_data = form.person_data()
         match = person_match_for_registration(

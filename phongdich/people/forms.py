@@ -10,7 +10,7 @@ from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.accounts.models import User
-from phongdich.areas.models import Area
+from phongdich.areas.models import Area, Level
 from phongdich.areas.selectors import wards_visible_to
 from phongdich.people.identity import (
     InvalidValue,
@@ -42,15 +42,16 @@ class ParsedField(forms.CharField):
 
 
 class DateField(ParsedField):
-    """A date typed dd/mm/yyyy or sent by a browser date picker (yyyy-mm-dd)."""
+    """A date typed dd/mm/yyyy (yyyy-mm-dd is accepted too). A text box, not a browser date picker:
+    pickers show the browser's own format (mm/dd/yyyy in an English browser)."""
 
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "maxlength": 10})
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(parse=parse_date, **kwargs)
 
     def prepare_value(self, value: Any) -> Any:
-        return value.isoformat() if isinstance(value, date) else value
+        return value.strftime("%d/%m/%Y") if isinstance(value, date) else value
 
 
 class WardChoiceField(forms.ModelChoiceField):
@@ -85,7 +86,7 @@ class PersonFieldsForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "maxlength": 20}),
     )
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
-    ward = WardChoiceField(label=_("Phường/xã"), queryset=Area.objects.none())
+    ward = WardChoiceField(label=_("Phường/xã"), queryset=Area.objects.none(), empty_label=_("— Chọn phường/xã —"))
     pregnant = forms.BooleanField(label=_("Đang mang thai"), required=False)
     conditions = forms.ModelMultipleChoiceField(
         label=_("Bệnh nền"),
@@ -98,6 +99,8 @@ class PersonFieldsForm(forms.Form):
         super().__init__(*args, **kwargs)
         wards = wards_visible_to(user.area) if user.area else Area.objects.none()
         self.fields["ward"].queryset = wards  # type: ignore[attr-defined]
+        if user.area and user.area.level == Level.WARD:
+            self.fields["ward"].initial = user.area.pk
 
     @property
     def person_fields(self) -> list[BoundField]:

@@ -134,9 +134,9 @@ _COMPLETABLE = ("birth_year", "birth_date", "sex", "national_id", "phone", "addr
 def person_complete(*, actor: User, person: Person, data: PersonData) -> Person:
     """Add what an officer typed for an existing person without overwriting what is recorded:
     blank fields are filled, conditions added, pregnancy set. Used when a new F0 reuses a person."""
-    if data.national_id and not person.national_id:
-        if Person.objects.filter(national_id=data.national_id).exclude(pk=person.pk).exists():
-            raise ValidationError({"national_id": _("Đã có người khác mang CCCD/CMND %(id)s.") % {"id": data.national_id}})
+    taken = Person.objects.filter(national_id=data.national_id).exclude(pk=person.pk)
+    if data.national_id and not person.national_id and taken.exists():
+        raise ValidationError({"national_id": _("Đã có người khác mang CCCD/CMND %(id)s.") % {"id": data.national_id}})
     new_values = data.model_fields()
     filled = {name: new_values[name] for name in _COMPLETABLE if new_values[name] and not getattr(person, name)}
     if "birth_date" in filled and person.birth_year not in (None, filled["birth_date"].year):

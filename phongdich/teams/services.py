@@ -51,7 +51,9 @@ def check_team_member_add(*, actor: User, team: Team, full_name: str, user: User
         if actor.area is None or user.area is None or not area_contains(actor.area, user.area):
             raise ValidationError({"user": _("Tài khoản liên kết phải thuộc địa bàn của bạn.")})
         if team.members.filter(user=user).exists():
-            raise ValidationError({"user": _("Tài khoản %(username)s đã là thành viên tổ này.") % {"username": user.username}})
+            raise ValidationError(
+                {"user": _("Tài khoản %(username)s đã là thành viên tổ này.") % {"username": user.username}}
+            )
 
 
 @transaction.atomic

@@ -37,7 +37,12 @@ def list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "teams/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_edit": request.user.has_perm_code(Perm.TEAM_EDIT)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": request.user.has_perm_code(Perm.TEAM_EDIT),
+        },
     )
 
 
