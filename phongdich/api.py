@@ -25,6 +25,7 @@ api = NinjaAPI(
 
 api.add_router("v1/persons", "phongdich.people.api.router")
 api.add_router("v1/cases", "phongdich.cases.api.router")
+api.add_router("v1/imports", "phongdich.imports.api.router")
 
 
 @api.exception_handler(AuthenticationError)
