@@ -130,7 +130,7 @@ class CaseImporter:
         self.required = {"full_name": self.titles["full_name"], "confirmed_on": self.titles["confirmed_on"]}
 
     def parse_batch(self, rows: list[Row]) -> tuple[list[ParsedRow], BatchOutcome]:
-        """Parse and check a batch without touching the database (the engine runs it ahead, in a thread)."""
+        """Parse and check a batch in memory, before the batch's transaction opens."""
         outcome = BatchOutcome()
         self.today = timezone.localdate()
         parsed: list[ParsedRow] = []

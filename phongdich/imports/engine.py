@@ -6,15 +6,15 @@ Each batch commits in one transaction together with its issues and the job's pro
 crash leaves no half-written batch, and a resumed job starts after the last committed one.
 """
 
+import itertools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.audit.models import Event
@@ -64,8 +64,7 @@ class Importer(Protocol):
     required: dict[str, str]  # field → the column title to name when it is missing
 
     def parse_batch(self, rows: list[Row]) -> Any:
-        """Parse and check rows in memory, without the database: the engine runs it in a thread,
-        one batch ahead, while the previous batch is being written."""
+        """Parse and check rows in memory, before the batch's transaction opens."""
 
     def write_batch(self, prepared: Any) -> BatchOutcome:
         """Write what parse_batch prepared; called inside the batch's transaction."""
@@ -96,7 +95,6 @@ def import_job_run(*, job: ImportJob, batch_size: int = BATCH_SIZE) -> ImportJob
         missing = [title for f, title in importer.required.items() if f not in mapping]
         if missing:
             raise ImportFileError(_("Thiếu cột bắt buộc: %(cols)s.") % {"cols": ", ".join(missing)})
-        rows = [Row(number, cells, mapping) for number, cells in table.rows]
     except ImportFileError as error:
         ImportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, error=str(error), finished_at=timezone.now()
@@ -110,41 +108,34 @@ def import_job_run(*, job: ImportJob, batch_size: int = BATCH_SIZE) -> ImportJob
                     job=job, row_number=table.header_row, severity=Severity.DOUBTFUL,
                     message=_("Các cột không dùng đến: %(cols)s.") % {"cols": ", ".join(unused)},
                 )  # fmt: skip
-            ImportJob.objects.filter(pk=job.pk).update(total_rows=len(rows))
-    starts = range(job.processed_rows, len(rows), batch_size)
-    language = translation.get_language()
-
-    def parse(start: int) -> Any:
-        with translation.override(language):
-            return importer.parse_batch(rows[start : start + batch_size])
-
-    with ThreadPoolExecutor(max_workers=1) as ahead:
-        upcoming = ahead.submit(parse, starts[0]) if starts else None
-        for i, start in enumerate(starts):
-            assert upcoming is not None
-            prepared = upcoming.result()
-            upcoming = ahead.submit(parse, starts[i + 1]) if i + 1 < len(starts) else None
-            batch = rows[start : start + batch_size]
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # Safe to skip waiting for the WAL flush: the job's progress commits with the
-                    # batch, so a batch lost in a server crash is simply imported again on resume.
-                    connection.cursor().execute("SET LOCAL synchronous_commit TO OFF")
-                outcome = importer.write_batch(prepared)
-                ImportIssue.objects.bulk_create(outcome.issues, batch_size=1000)
-                ImportJob.objects.filter(pk=job.pk).update(
-                    processed_rows=start + len(batch),
-                    created=F("created") + outcome.created,
-                    matched_existing=F("matched_existing") + outcome.matched_existing,
-                    rejected=F("rejected") + outcome.rejected,
-                    doubtful=F("doubtful") + outcome.doubtful,
-                )
-                audit_record(
-                    actor=job.created_by, event=Event.IMPORT, target_type="import_job", target_id=job.pk, area=job.area,
-                    extra={"rows": [batch[0].number, batch[-1].number], "created": outcome.created,
-                           "matched_existing": outcome.matched_existing, "rejected": outcome.rejected, **outcome.summary},
-                )  # fmt: skip
-            job.processed_rows = start + len(batch)
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=table.total)
+    # Rows are read lazily, a batch at a time; a resumed job skips the rows already committed.
+    rows = itertools.islice((Row(n, cells, mapping) for n, cells in table.rows), job.processed_rows, None)
+    processed = job.processed_rows
+    while batch := list(itertools.islice(rows, batch_size)):
+        prepared = importer.parse_batch(batch)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Safe to skip waiting for the WAL flush: the job's progress commits with the
+                # batch, so a batch lost in a server crash is simply imported again on resume.
+                connection.cursor().execute("SET LOCAL synchronous_commit TO OFF")
+            outcome = importer.write_batch(prepared)
+            ImportIssue.objects.bulk_create(outcome.issues, batch_size=1000)
+            ImportJob.objects.filter(pk=job.pk).update(
+                processed_rows=processed + len(batch),
+                created=F("created") + outcome.created,
+                matched_existing=F("matched_existing") + outcome.matched_existing,
+                rejected=F("rejected") + outcome.rejected,
+                doubtful=F("doubtful") + outcome.doubtful,
+            )
+            audit_record(
+                actor=job.created_by, event=Event.IMPORT, target_type="import_job", target_id=job.pk, area=job.area,
+                extra={"rows": [batch[0].number, batch[-1].number], "created": outcome.created,
+                       "matched_existing": outcome.matched_existing, "rejected": outcome.rejected, **outcome.summary},
+            )  # fmt: skip
+        processed += len(batch)
+    # The exact count of non-empty rows replaces the estimate the progress bar started with.
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=processed)
     report_write(job=job)
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
     job.refresh_from_db()

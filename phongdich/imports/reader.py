@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,8 @@ class ImportFileError(ValueError):
 class Table:
     header: list[str]
     header_row: int  # 1-based row number of the header, as the spreadsheet shows it
-    rows: Iterator[tuple[int, list[Cell]]]  # (1-based row number, cells)
-    total: int  # number of rows after the header (empty ones included)
+    rows: Iterator[tuple[int, list[Cell]]]  # (1-based row number, cells) of the non-empty rows, read lazily
+    total: int  # rows after the header, empty ones included: the denominator of the progress bar
 
 
 def _is_empty(cells: list[Cell]) -> bool:
@@ -30,38 +31,43 @@ def _is_empty(cells: list[Cell]) -> bool:
 
 
 def read_table(path: Path, *, looks_like_header: Callable[[list[str]], bool]) -> Table:
-    """Open `path` and find the header row: the first of the first 20 rows that `looks_like_header`."""
+    """Open `path` and find the header row: the first of the first 20 rows that `looks_like_header`.
+    Rows after it are read one by one as the import asks for them, so memory stays flat."""
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ImportFileError(_("Tệp rỗng."))
     if suffix in _EXCEL_SUFFIXES:
-        rows = _excel_rows(path)
+        first_row, height, rows = _excel_rows(path)
     elif suffix in {".csv", ".txt"}:
-        rows = _csv_rows(path)
+        first_row, height, rows = _csv_rows(path)
     else:
         raise ImportFileError(
             _("Tệp “%(name)s” không phải bảng tính (.xlsx, .xls, .ods hoặc .csv).") % {"name": path.name}
         )
-    for index, cells in enumerate(rows[:20]):
+    head = list(itertools.islice(rows, 20))
+    for index, cells in enumerate(head):
         header = ["" if c is None else str(c).strip() for c in cells]
         if looks_like_header(header):
-            body = rows[index + 1 :]
-            numbered = ((index + 2 + i, cells) for i, cells in enumerate(body) if not _is_empty(cells))
-            return Table(header=header, header_row=index + 1, rows=numbered, total=len(body))
-    if not rows or all(_is_empty(r) for r in rows):
+            header_row = first_row + index
+            body = itertools.chain(head[index + 1 :], rows)
+            numbered = ((header_row + 1 + i, cells) for i, cells in enumerate(body) if not _is_empty(cells))
+            return Table(header=header, header_row=header_row, rows=numbered, total=height - index - 1)
+    if not head or all(_is_empty(r) for r in head):
         raise ImportFileError(_("Tệp không có dữ liệu."))
     raise ImportFileError(_("Không tìm thấy dòng tiêu đề có cột “Họ và tên” trong 20 dòng đầu."))
 
 
-def _excel_rows(path: Path) -> list[list[Cell]]:
+def _excel_rows(path: Path) -> tuple[int, int, Iterator[list[Cell]]]:
+    """(1-based number of the sheet's first row, row count, rows)."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        start = sheet.start or (0, 0)
+        return start[0] + 1, sheet.height, sheet.iter_rows()
     except (CalamineError, ValueError, OSError, IndexError) as error:
         raise ImportFileError(_("Không đọc được tệp bảng tính: tệp hỏng hoặc không đúng định dạng.")) from error
 
 
-def _csv_rows(path: Path) -> list[list[Cell]]:
+def _csv_rows(path: Path) -> tuple[int, int, Iterator[list[Cell]]]:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ImportFileError(_("Tệp “%(name)s” không phải tệp CSV dạng chữ.") % {"name": path.name})
@@ -73,9 +79,9 @@ def _csv_rows(path: Path) -> list[list[Cell]]:
             continue
     else:
         raise ImportFileError(_("Không nhận ra bảng mã của tệp CSV (hãy lưu dạng UTF-8)."))
-    sample = text[:8192]
+    del raw
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    return 1, text.count("\n") + 1, (list(r) for r in csv.reader(io.StringIO(text), dialect))

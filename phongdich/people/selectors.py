@@ -44,8 +44,16 @@ def person_search(*, user: User, query: str, limit: int = 50) -> list[Person]:
             except InvalidValue:
                 pass
         return list(people.filter(condition).order_by("-id")[:limit])
+    # Full names starting with the text come first, from an ordered index scan; names merely
+    # containing it (a given name, a middle part) fill the rest. Whatever the text, each of the
+    # two queries stays cheap: a common text fills the list from the prefix index alone, and a
+    # text common enough to be slow as a substring is always common as a prefix.
     folded = fold(query)
-    return list(people.filter(name_search__contains=folded).order_by("-id")[:limit])
+    found = list(people.filter(name_search__startswith=folded).order_by("name_search")[:limit])
+    if len(found) < limit and len(folded) >= 3:
+        more = people.filter(name_search__contains=folded).exclude(name_search__startswith=folded)
+        found += more.order_by("name_search")[: limit - len(found)]
+    return found
 
 
 def person_probable_matches(
