@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.test import Client, TestCase
+from django.urls import reverse
 
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Role
@@ -81,6 +82,16 @@ class PhongdichTestCase(TestCase):
         for user in users:
             response = self.client_for(user).get(url)
             self.assertEqual(response.status_code, 404, f"{user.username} should get 404 for {url}")
+
+    def assert_status(self, url: str, users: Iterable[User], status: int, *, method: str = "get") -> None:
+        for user in users:
+            response = getattr(self.client_for(user), method)(url)
+            assert response.status_code == status, f"{user.username} should get {status} for {method} {url}"
+
+    def assert_login_required(self, url: str, *, method: str = "get") -> None:
+        response = getattr(Client(), method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
 
     def assert_forbidden(self, url: str, users: Iterable[User]) -> None:
         for user in users:

@@ -4,6 +4,7 @@ from itertools import groupby
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
@@ -89,7 +90,15 @@ class CaseFilterForm(forms.Form):
         if area is None or area.level == Level.WARD:
             del self.fields["ward"]
         else:
-            wards = groupby(wards_visible_to(area), key=lambda ward: ward.parent.name if ward.parent else "")
+            wards = wards_visible_to(area)
+            if area.level == Level.PROVINCE:
+                # A city has ~600 wards: offer those of the chosen district only (a select of 600
+                # options takes longer to render than the whole list query takes to run).
+                district, ward = self.data.get("district"), self.data.get("ward")
+                by_district = Q(parent_id=district) if str(district or "").isdigit() else Q(pk__in=[])
+                chosen = Q(pk=ward) if str(ward or "").isdigit() else Q(pk__in=[])
+                wards = wards.filter(by_district | chosen)
+            wards = groupby(wards, key=lambda ward: ward.parent.name if ward.parent else "")
             grouped = [(district, [(w.pk, w.name) for w in group]) for district, group in wards]
             self.fields["ward"].choices = [_ANY, *grouped]  # type: ignore[attr-defined]
 

@@ -80,14 +80,17 @@ def person_update(*, actor: User, person: Person, data: PersonData) -> Person:
         changes["conditions"] = [old_conditions, new_conditions]
         person.conditions.set(data.conditions)
     if changes:
-        for name, value in new_values.items():
-            setattr(person, name, value)
-        person.save()
-        audit_record(
-            actor=actor, event=Event.UPDATE, target_type="person", target_id=person.pk, area=person.ward,
-            changes=changes,
-        )  # fmt: skip
+        _save_audited(actor=actor, person=person, values=new_values, changes=changes)
     return person
+
+
+def _save_audited(*, actor: User, person: Person, values: dict[str, Any], changes: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.save()
+    audit_record(
+        actor=actor, event=Event.UPDATE, target_type="person", target_id=person.pk, area=person.ward, changes=changes
+    )
 
 
 _FILLABLE = ("birth_date", "birth_year", "sex", "national_id", "phone", "address", "ward")
@@ -150,11 +153,5 @@ def person_complete(*, actor: User, person: Person, data: PersonData) -> Person:
         person.conditions.add(*added)
         changes["conditions"] = [sorted(old_conditions), sorted(old_conditions | {c.code for c in added})]
     if changes:
-        for name, value in filled.items():
-            setattr(person, name, value)
-        person.save()
-        audit_record(
-            actor=actor, event=Event.UPDATE, target_type="person", target_id=person.pk, area=person.ward,
-            changes=changes,
-        )  # fmt: skip
+        _save_audited(actor=actor, person=person, values=filled, changes=changes)
     return person

@@ -2,7 +2,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -30,16 +29,6 @@ class CaseViewTestCase(PhongdichTestCase):
     @property
     def readers_only(self) -> list[User]:
         return [self.steering, self.leader, self.team_member_a1, self.doctor_a1]
-
-    def assert_login_required(self, url: str, *, method: str = "get") -> None:
-        response = getattr(Client(), method)(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-
-    def assert_status(self, url: str, users: list[User], status: int, *, method: str = "get") -> None:
-        for user in users:
-            response = getattr(self.client_for(user), method)(url)
-            assert response.status_code == status, f"{user.username} should get {status} for {method} {url}"
 
 
 class CaseHomeViewTests(CaseViewTestCase):
