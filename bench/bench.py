@@ -275,6 +275,7 @@ def main() -> None:
     recreate_database()
     django.setup()
     from django.core.management import call_command
+
     from phongdich.accounts.roles import Role
     from phongdich.accounts.services import user_create
     from phongdich.areas.models import Area
