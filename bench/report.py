@@ -12,6 +12,10 @@ def _load(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def _pg_version(number: int | None) -> str:
+    return f"{number // 10000}.{number % 100}" if number else "?"
+
+
 def _verdict(ok: bool) -> str:
     return "✅ đạt" if ok else "❌ chưa đạt"
 
@@ -24,7 +28,7 @@ def write_performance_md() -> Path:
         "",
         "Measured by `bash bench/run.sh` (PostgreSQL; writes `bench/results/*.json` and this page).",
         f"Machine: {env.get('cpus', '?')} cores, Python {env.get('python', '?')}, PostgreSQL server "
-        f"{env.get('postgresql', '?')}, run on {env.get('date', '?')}. Data: the synthetic Hà Nội of "
+        f"{_pg_version(env.get('postgresql'))}, run on {env.get('date', '?')}. Data: the synthetic Hà Nội of "
         "`bench/synthetic.py` (fixed seeds). Each figure stands beside its ceiling measured in the same run.",
         "",
         "## F0 import, end to end (file → committed persons, cases, row report)",
