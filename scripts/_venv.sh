@@ -22,8 +22,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$(sha256sum "$requirements" requirements.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r "$requirements"
+  # (this machine's pip configuration warns about absent local indexes: those lines are dropped)
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | { grep -v "^WARNING: Location '" || true; }
+  .venv/bin/python -m pip install -q -r "$requirements" 2>&1 | { grep -v "^WARNING: Location '" || true; }
   touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"

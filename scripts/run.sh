@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh requirements.txt
+mkdir -p var/staticfiles
 python manage.py migrate --noinput -v0
 python manage.py seed_areas
 python manage.py seed_demo
