@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from phongdich.accounts.models import ApiToken, LoginFailure, User
 from phongdich.accounts.roles import Role
 from phongdich.areas.models import Area, Level
+from phongdich.audit.models import Event
+from phongdich.audit.services import audit_record
 
 # Which level of area each role works at.
 ROLE_LEVELS: dict[str, set[int]] = {
@@ -47,7 +49,10 @@ def user_create(
 def api_token_create(*, user: User, name: str) -> str:
     """A new bearer token for `user`; the key is returned once and only its hash is kept."""
     key = ApiToken.new_key()
-    ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash(key))
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash(key))
+    # A token reads personal data as its user: who got one, and when, belongs in the audit trail.
+    audit_record(actor=None, event=Event.CREATE, target_type="api_token", target_id=token.pk, area=user.area,
+                 extra={"user": user.pk, "name": name})  # fmt: skip
     return key
 
 
