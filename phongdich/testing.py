@@ -53,6 +53,33 @@ class PhongdichTestCase(TestCase):
         cls.team_member_a1 = make("team_a1", Role.TEAM_MEMBER, cls.ward_a1)
         cls.doctor_a1 = make("doctor_a1", Role.DOCTOR, cls.ward_a1)
 
+    # --- who is who, for permission matrices ----------------------------------------------
+    @property
+    def everyone(self) -> list[User]:
+        return [
+            self.steering, self.city_admin, self.leader, self.hotline, self.district_officer_a, self.district_officer_b,
+            self.ward_officer_a1, self.ward_officer_a2, self.ward_officer_b1, self.team_member_a1, self.doctor_a1,
+        ]  # fmt: skip
+
+    @property
+    def seeing_ward_a1(self) -> list[User]:
+        return [
+            self.steering, self.city_admin, self.leader, self.hotline, self.district_officer_a, self.ward_officer_a1,
+            self.team_member_a1, self.doctor_a1,
+        ]  # fmt: skip
+
+    @property
+    def not_seeing_ward_a1(self) -> list[User]:
+        return [self.ward_officer_a2, self.ward_officer_b1, self.district_officer_b]
+
+    @property
+    def editors_of_ward_a1(self) -> list[User]:
+        return [self.city_admin, self.hotline, self.district_officer_a, self.ward_officer_a1]
+
+    @property
+    def readers_only(self) -> list[User]:
+        return [self.steering, self.leader, self.team_member_a1, self.doctor_a1]
+
     # --- factories -------------------------------------------------------------------------
 
     def create_person(self, *, ward: Area | None = None, **fields: object) -> Person:

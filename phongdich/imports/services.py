@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phongdich.accounts.models import User
+from phongdich.audit.models import Event
+from phongdich.audit.services import audit_record
 from phongdich.imports.models import ImportJob, JobStatus
 from phongdich.imports.tasks import import_job_task
 
@@ -62,3 +64,12 @@ def import_job_enqueue(*, job: ImportJob) -> None:
     if job.status != JobStatus.QUEUED:
         ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, error="")
     transaction.on_commit(lambda: import_job_task.enqueue(job.pk))
+
+
+def import_report_open(*, actor: User, job: ImportJob) -> IO[bytes]:
+    """The row report of `job` for download; it names people, so the export is audited."""
+    audit_record(
+        actor=actor, event=Event.EXPORT, target_type="import_job", target_id=job.pk, area=job.area,
+        extra={"file": job.report.name},
+    )  # fmt: skip
+    return job.report.open("rb")

@@ -9,12 +9,10 @@ from django.views.decorators.http import require_POST
 
 from phongdich.accounts.permissions import perm_required
 from phongdich.accounts.roles import Perm
-from phongdich.audit.models import Event
-from phongdich.audit.services import audit_record
 from phongdich.imports.forms import UploadForm
 from phongdich.imports.models import JobStatus
 from phongdich.imports.selectors import import_job_for_user, import_jobs_visible_to
-from phongdich.imports.services import import_job_create, import_job_enqueue
+from phongdich.imports.services import import_job_create, import_job_enqueue, import_report_open
 
 
 @perm_required(Perm.IMPORT_RUN)
@@ -48,9 +46,8 @@ def job_report(request: HttpRequest, pk: int) -> FileResponse:
     job = import_job_for_user(request.user, pk)
     if not job.report:
         raise Http404
-    audit_record(actor=request.user, event=Event.EXPORT, target_type="import_job", target_id=job.pk, area=job.area,
-                 extra={"file": job.report.name})  # fmt: skip
-    return FileResponse(job.report.open("rb"), as_attachment=True, filename=f"bao-cao-nhap-{job.pk}.xlsx")
+    report = import_report_open(actor=request.user, job=job)
+    return FileResponse(report, as_attachment=True, filename=f"bao-cao-nhap-{job.pk}.xlsx")
 
 
 @require_POST

@@ -9,35 +9,7 @@ from phongdich.people.models import Condition, Person
 from phongdich.testing import PhongdichTestCase
 
 
-class PersonViewTestCase(PhongdichTestCase):
-    @property
-    def everyone(self) -> list[User]:
-        return [
-            self.steering, self.city_admin, self.leader, self.hotline, self.district_officer_a, self.district_officer_b,
-            self.ward_officer_a1, self.ward_officer_a2, self.ward_officer_b1, self.team_member_a1, self.doctor_a1,
-        ]  # fmt: skip
-
-    @property
-    def seeing_ward_a1(self) -> list[User]:
-        return [
-            self.steering, self.city_admin, self.leader, self.hotline, self.district_officer_a, self.ward_officer_a1,
-            self.team_member_a1, self.doctor_a1,
-        ]  # fmt: skip
-
-    @property
-    def not_seeing_ward_a1(self) -> list[User]:
-        return [self.ward_officer_a2, self.ward_officer_b1, self.district_officer_b]
-
-    @property
-    def editors_of_ward_a1(self) -> list[User]:
-        return [self.city_admin, self.hotline, self.district_officer_a, self.ward_officer_a1]
-
-    @property
-    def readers_only(self) -> list[User]:
-        return [self.steering, self.leader, self.team_member_a1, self.doctor_a1]
-
-
-class PersonSearchViewTests(PersonViewTestCase):
+class PersonSearchViewTests(PhongdichTestCase):
     url = reverse("people:search")
 
     def setUp(self) -> None:
@@ -76,7 +48,7 @@ class PersonSearchViewTests(PersonViewTestCase):
         self.assertNotContains(response, "<html")
 
 
-class PersonDetailViewTests(PersonViewTestCase):
+class PersonDetailViewTests(PhongdichTestCase):
     def setUp(self) -> None:
         self.person = self.create_person(phone="0912345678", conditions=[Condition.objects.first()])
         self.case = self.create_case(person=self.person)
@@ -111,7 +83,7 @@ class PersonDetailViewTests(PersonViewTestCase):
         self.assertNotContains(response, merge_url)
 
 
-class PersonEditViewTests(PersonViewTestCase):
+class PersonEditViewTests(PhongdichTestCase):
     def setUp(self) -> None:
         self.person = self.create_person(phone="0912345678")
         self.url = reverse("people:edit", args=[self.person.pk])
@@ -166,7 +138,7 @@ class PersonEditViewTests(PersonViewTestCase):
         assert "Đã có người khác" in response.context["form"].errors["national_id"][0]
 
 
-class PersonMergeViewTests(PersonViewTestCase):
+class PersonMergeViewTests(PhongdichTestCase):
     def setUp(self) -> None:
         self.source = self.create_person(phone="0912345678", national_id="001080012345")
         self.target = self.create_person(phone="0912345678")
