@@ -26,6 +26,9 @@ api = NinjaAPI(
 api.add_router("v1/persons", "phongdich.people.api.router")
 api.add_router("v1/cases", "phongdich.cases.api.router")
 api.add_router("v1/imports", "phongdich.imports.api.router")
+api.add_router("v1/triage", "phongdich.rules.api.router")
+api.add_router("v1/monitoring", "phongdich.monitoring.api.router")
+api.add_router("v1/care", "phongdich.care.api.router")
 
 
 @api.exception_handler(AuthenticationError)

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "phongdich.cases",
     "phongdich.imports",
     "phongdich.teams",
+    "phongdich.rules",
+    "phongdich.monitoring",
+    "phongdich.care",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +156,18 @@ MEDIA_URL = "media/"
 PHONGDICH_IMPORT_MAX_BYTES = int(os.environ.get("PHONGDICH_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Home care (issue #3) -------------------------------------------------------------------
+# Which family of home-care rule sets applies besides the ministry's: "hanoi" uses Hà Nội's own
+# stricter criteria of December 2021 while they were in force; "moh" uses the ministry's only.
+PHONGDICH_RULE_FAMILY = os.environ.get("PHONGDICH_RULE_FAMILY", "hanoi")
+# An F0 with no health declaration for this long joins the follow-up ("nobody forgotten") queue.
+PHONGDICH_FOLLOWUP_SILENCE_HOURS = int(os.environ.get("PHONGDICH_FOLLOWUP_SILENCE_HOURS", "24"))
+# An emergency alert nobody has acted on for this long is escalated to the district.
+PHONGDICH_ALERT_ESCALATE_MINUTES = int(os.environ.get("PHONGDICH_ALERT_ESCALATE_MINUTES", "30"))
+# The patient's personal declaration link: requests allowed per token and per address, per hour.
+PHONGDICH_LINK_RATE_PER_TOKEN = int(os.environ.get("PHONGDICH_LINK_RATE_PER_TOKEN", "30"))
+PHONGDICH_LINK_RATE_PER_ADDRESS = int(os.environ.get("PHONGDICH_LINK_RATE_PER_ADDRESS", "300"))
 
 TASKS = {
     "default": {

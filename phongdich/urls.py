@@ -13,6 +13,8 @@ urlpatterns = [
     path("dia-ban/", include("phongdich.areas.urls")),
     path("to/", include("phongdich.teams.urls")),
     path("nhat-ky/", include("phongdich.audit.urls")),
+    path("theo-doi/", include("phongdich.monitoring.urls")),
+    path("dieu-tri/", include("phongdich.care.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

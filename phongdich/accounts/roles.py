@@ -25,19 +25,33 @@ class Perm(models.TextChoices):
     POPULATION_EDIT = "population.edit", _("Sửa dân số")
     TEAM_EDIT = "team.edit", _("Quản lý tổ")
     USER_ADMIN = "user.admin", _("Quản lý tài khoản")
+    DECLARATION_ENTER = "declaration.enter", _("Khai báo sức khỏe hộ F0")
+    ALERT_HANDLE = "alert.handle", _("Xử lý cảnh báo, phân công theo dõi")
+    MEDICINE_DISPENSE = "medicine.dispense", _("Cấp phát thuốc")
+    MEDICINE_PRESCRIBE = "medicine.prescribe", _("Kê đơn túi thuốc B")
+    STOCK_EDIT = "stock.edit", _("Nhập kho thuốc")
+    FACILITY_EDIT = "facility.edit", _("Quản lý cơ sở điều trị")
+    CASE_TRANSFER = "case.transfer", _("Chuyển tầng, chuyển viện, ra viện")
+    CASE_RELEASE = "case.release", _("Xác nhận hoàn thành cách ly")
 
 
 _READ = {Perm.CASE_VIEW, Perm.PERSON_VIEW}
-_OFFICER = _READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.IMPORT_RUN, Perm.TEAM_EDIT}
+_CARE = {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE, Perm.CASE_TRANSFER}
+_OFFICER = (
+    _READ
+    | _CARE
+    | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.IMPORT_RUN, Perm.TEAM_EDIT, Perm.STOCK_EDIT, Perm.CASE_RELEASE}
+)
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.STEERING: frozenset(_READ | {Perm.AUDIT_VIEW}),
-    Role.CITY_ADMIN: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN}),
-    Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.AUDIT_VIEW}),
+    Role.CITY_ADMIN: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT}),
+    Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.FACILITY_EDIT}),
     Role.WARD_OFFICER: frozenset(_OFFICER),
-    Role.TEAM_MEMBER: frozenset(_READ),
-    Role.DOCTOR: frozenset(_READ),
-    Role.HOTLINE: frozenset(_READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT}),
+    # Community teams declare on patients' behalf, take alerts and hand out packages A.
+    Role.TEAM_MEMBER: frozenset(_READ | {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE}),
+    Role.DOCTOR: frozenset(_READ | _CARE | {Perm.MEDICINE_PRESCRIBE}),
+    Role.HOTLINE: frozenset(_READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.DECLARATION_ENTER}),
     Role.LEADER: frozenset(_READ),
 }
 

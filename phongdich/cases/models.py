@@ -27,6 +27,27 @@ class Status(models.TextChoices):
     DIED = "died", _("Tử vong")
 
 
+class Place(models.TextChoices):
+    HOME = "home", _("Điều trị tại nhà")
+    FACILITY = "facility", _("Tại cơ sở điều trị")
+
+
+class Severity(models.TextChoices):
+    # QĐ 4689/QĐ-BYT (06/10/2021); "không triệu chứng" added by QĐ 250/QĐ-BYT (28/01/2022).
+    ASYMPTOMATIC = "asymptomatic", _("Không triệu chứng")
+    MILD = "mild", _("Nhẹ")
+    MODERATE = "moderate", _("Trung bình")
+    SEVERE = "severe", _("Nặng")
+    CRITICAL = "critical", _("Nguy kịch")
+
+
+class AlertLevel(models.IntegerChoices):
+    NONE = 0, _("Bình thường")
+    MONITOR = 1, _("Theo dõi")
+    URGENT = 2, _("Khẩn")
+    EMERGENCY = 3, _("Cấp cứu")
+
+
 class AgeGroup(models.TextChoices):
     # Bands used in MoH reports; "risk" in the home-care rules starts at 50.
     CHILD = "0-17", _("Dưới 18")
@@ -63,6 +84,39 @@ class Case(models.Model):
     # age at confirmation, and whether the person is in a risk group (≥ 50, pregnant, condition).
     age = models.PositiveSmallIntegerField(_("tuổi"), null=True, blank=True)
     high_risk = models.BooleanField(_("nhóm nguy cơ"), default=False)
+    # What the home-care rules ask beyond the person record, as told at registration.
+    vaccine_doses = models.PositiveSmallIntegerField(_("số mũi vắc xin đã tiêm"), null=True, blank=True)
+    last_dose_on = models.DateField(_("ngày tiêm mũi gần nhất"), null=True, blank=True)
+    breastfeeding = models.BooleanField(_("đang cho con bú"), default=False)
+    conditions_stable = models.BooleanField(_("bệnh nền đã điều trị ổn định"), default=False)
+    can_self_care = models.BooleanField(_("tự chăm sóc được hoặc có người chăm sóc"), default=True)
+    # The latest home-care eligibility decision: {"eligible", "reasons", "rule_set", "decided_on"}.
+    eligibility = models.JSONField(_("đủ điều kiện điều trị tại nhà"), default=dict, blank=True)
+
+    place = models.CharField(_("nơi điều trị"), max_length=10, choices=Place.choices, default=Place.HOME)
+    facility = models.ForeignKey(
+        "care.Facility", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("cơ sở điều trị"),
+    )  # fmt: skip
+    severity = models.CharField(_("mức độ"), max_length=15, choices=Severity.choices, blank=True)
+
+    # Follow-up state, kept on the case so that city-wide queues need no scan of 10 million declarations.
+    last_declared_at = models.DateTimeField(_("khai báo gần nhất"), null=True, blank=True)
+    last_alert_level = models.PositiveSmallIntegerField(
+        _("mức cảnh báo gần nhất"), choices=AlertLevel.choices, default=AlertLevel.NONE
+    )
+    worsened = models.BooleanField(_("diễn biến xấu đi"), default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_cases",
+        verbose_name=_("người phụ trách"),
+    )  # fmt: skip
+
+    # End of isolation: the due date by the rule set in force on the positive test, then the actual date.
+    release_due_on = models.DateField(_("ngày dự kiến hoàn thành cách ly"), null=True, blank=True)
+    released_on = models.DateField(_("ngày hoàn thành cách ly"), null=True, blank=True)
+
+    # Optimistic locking: every edit of the case sends the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     # Bookkeeping references (users and import jobs are never deleted) carry no FK constraint:
     # checking two more keys per row at commit time costs a third of a bulk import.

@@ -1,0 +1,5 @@
+"""The care API."""
+
+from ninja import Router
+
+router = Router(tags=["care"])

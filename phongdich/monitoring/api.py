@@ -1,0 +1,5 @@
+"""The monitoring API."""
+
+from ninja import Router
+
+router = Router(tags=["monitoring"])

@@ -1,0 +1,5 @@
+"""The rules API."""
+
+from ninja import Router
+
+router = Router(tags=["rules"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RulesConfig(AppConfig):
+    name = "phongdich.rules"
+    verbose_name = "Quy định"
