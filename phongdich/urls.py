@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from phongdich.api import api
+from phongdich.cases.views import certificate_check
 
 urlpatterns = [
+    # Public: the page a certificate's QR code opens (short, outside any app prefix so it fits the code).
+    path("xn/<str:token>/", certificate_check, name="certificate_check"),
     path("", include("phongdich.cases.urls")),
     path("tai-khoan/", include("phongdich.accounts.urls")),
     path("nguoi/", include("phongdich.people.urls")),

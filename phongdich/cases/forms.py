@@ -13,12 +13,43 @@ from phongdich.areas.models import Area, Level
 from phongdich.areas.selectors import districts_visible_to, wards_visible_to
 from phongdich.cases.models import AgeGroup, Source, Status, TestKind
 from phongdich.cases.selectors import SORTS, CaseFilters
+from phongdich.cases.services import CaseIntake, Observation
 from phongdich.people.forms import DateField, PersonFieldsForm, WardChoiceField
 
 CASE_FIELDS = ("sampled_on", "confirmed_on", "test_kind", "source", "case_ward")
+INTAKE_FIELDS = ("vaccine_doses", "last_dose_on", "breastfeeding", "conditions_stable", "can_self_care")
+OBSERVATION_FIELDS = ("spo2", "resp_rate", "abnormal_breathing")
 
 
-class CaseRegisterForm(PersonFieldsForm):
+class ObservationForm(forms.Form):
+    """The numbers the home-care criteria ask for (SpO2, breathing); optional: without them the decision waits."""
+
+    spo2 = forms.IntegerField(
+        label=_("SpO2 (%)"), required=False, min_value=50, max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )  # fmt: skip
+    resp_rate = forms.IntegerField(
+        label=_("Nhịp thở (lần/phút)"), required=False, min_value=5, max_value=80,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )  # fmt: skip
+    abnormal_breathing = forms.BooleanField(
+        label=_("Thở bất thường (thở rên, co kéo, phập phồng cánh mũi, khò khè, thở rít)"), required=False
+    )
+
+    @property
+    def observation_fields(self) -> list[BoundField]:
+        return [self[name] for name in OBSERVATION_FIELDS]
+
+    def observation(self) -> Observation:
+        data = self.cleaned_data
+        return Observation(
+            spo2=data.get("spo2"),
+            resp_rate=data.get("resp_rate"),
+            abnormal_breathing=bool(data.get("abnormal_breathing")),
+        )
+
+
+class CaseRegisterForm(PersonFieldsForm, ObservationForm):
     """The person and the positive result on one page; `person_choice` answers the probable-match question."""
 
     sampled_on = DateField(label=_("Ngày lấy mẫu"), required=False)
@@ -32,6 +63,17 @@ class CaseRegisterForm(PersonFieldsForm):
         empty_label=_("— Như phường/xã nơi ở —"),
         help_text=_("Để trống nếu trạm y tế nơi người bệnh ở quản lý."),
     )
+    vaccine_doses = forms.IntegerField(
+        label=_("Số mũi vắc xin đã tiêm"), required=False, min_value=0, max_value=6,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )  # fmt: skip
+    last_dose_on = DateField(label=_("Ngày tiêm mũi gần nhất"), required=False)
+    breastfeeding = forms.BooleanField(label=_("Đang cho con bú"), required=False)
+    conditions_stable = forms.BooleanField(label=_("Bệnh nền đã được điều trị ổn định"), required=False)
+    can_self_care = forms.BooleanField(
+        label=_("Tự chăm sóc được, hoặc có người nhà chăm sóc; liên lạc được với nhân viên y tế"), required=False,
+        initial=True,
+    )  # fmt: skip
     # "" (not asked yet), "new" (create a new person anyway) or the id of a probable match to reuse.
     person_choice = forms.CharField(required=False, max_length=20)
 
@@ -43,9 +85,28 @@ class CaseRegisterForm(PersonFieldsForm):
     def case_fields(self) -> list[BoundField]:
         return [self[name] for name in CASE_FIELDS]
 
+    @property
+    def intake_fields(self) -> list[BoundField]:
+        return [self[name] for name in INTAKE_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        doses, last = data.get("vaccine_doses"), data.get("last_dose_on")
+        if last and not doses:
+            self.add_error("vaccine_doses", _("Có ngày tiêm mũi gần nhất thì số mũi phải từ 1 trở lên."))
+        if last and data.get("confirmed_on") and last > data["confirmed_on"]:
+            self.add_error("last_dose_on", _("Ngày tiêm mũi gần nhất phải trước ngày dương tính."))
+        return data
+
     def case_values(self) -> dict[str, Any]:
         data = self.cleaned_data
+        intake = CaseIntake(
+            vaccine_doses=data.get("vaccine_doses"), last_dose_on=data.get("last_dose_on"),
+            breastfeeding=bool(data.get("breastfeeding")), conditions_stable=bool(data.get("conditions_stable")),
+            can_self_care=bool(data.get("can_self_care")), observation=self.observation(),
+        )  # fmt: skip
         return {
+            "intake": intake,
             "ward": data["case_ward"] or data["ward"],
             "confirmed_on": data["confirmed_on"],
             "sampled_on": data["sampled_on"],
@@ -130,3 +191,26 @@ class CaseFilterForm(forms.Form):
                 following, arrow = first, ""
             links[column] = {"sort": following, "arrow": arrow}
         return links
+
+
+class EligibilityForm(ObservationForm):
+    """Re-assessing home-care eligibility on demand; `version` is the F0 as the officer saw it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class IsolationTestForm(forms.Form):
+    tested_on = DateField(label=_("Ngày xét nghiệm"))
+    kind = forms.ChoiceField(label=_("Loại xét nghiệm"), choices=TestKind.choices, initial=TestKind.RAPID_ANTIGEN)
+    negative = forms.TypedChoiceField(
+        label=_("Kết quả"), choices=[("1", _("Âm tính")), ("0", _("Dương tính"))], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    supervised = forms.BooleanField(
+        label=_("Nhân viên y tế làm hoặc giám sát trực tiếp/từ xa"), required=False, initial=True
+    )
+
+
+class ReleaseForm(forms.Form):
+    released_on = DateField(label=_("Ngày hoàn thành cách ly"))
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -32,6 +32,8 @@ from phongdich.people.identity import (
     parse_sex,
 )
 from phongdich.people.models import Person
+from phongdich.rules.registry import NoRuleInForce
+from phongdich.rules.release import release_plan
 from phongdich.vntext import fold, nfc
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -335,12 +337,18 @@ class CaseImporter:
         codes = case_codes_allocate(len(new)) if new else []
         now = timezone.now()
         rows = []
+        # Lists carry no vaccination status: the release date assumes the rule's default until someone records it.
+        due = {
+            day: release_plan(confirmed_on=day, fully_vaccinated=None).due_on
+            for day in {p.confirmed_on for p, _person in new}
+        }
         for (p, person_id), code in zip(new, codes, strict=True):
             age = age_at(birth_year=p.birth_year, birth_date=p.birth_date, on=p.confirmed_on)
             rows.append({
                 "person_id": person_id, "code": code, "ward_id": p.ward.pk, "confirmed_on": p.confirmed_on,
                 "sampled_on": p.sampled_on, "test_kind": p.test_kind, "source": p.source, "status": Status.ACTIVE,
                 "age": age, "high_risk": is_high_risk(age=age, pregnant=p.pregnant, has_condition=person_id in with_condition),
+                "release_due_on": due[p.confirmed_on],
                 "created_at": now, "created_by_id": self.job.created_by_id, "import_job_id": self.job.pk,
             })  # fmt: skip
         bulk_insert(Case, rows, fields=list(rows[0]) if rows else [])
@@ -351,3 +359,10 @@ class CaseImporter:
         return ImportIssue(
             job=self.job, row_number=row.number, severity=severity, field=column, message=message, values=values
         )
+
+
+def _release_due(confirmed_on: date) -> date | None:
+    try:
+        return release_plan(confirmed_on=confirmed_on, fully_vaccinated=None).due_on
+    except NoRuleInForce:
+        return None

@@ -158,3 +158,37 @@ class CaseCodeCounter(models.Model):
 
     province_code = models.CharField(max_length=2, unique=True)
     last = models.PositiveBigIntegerField(default=0)
+
+
+class IsolationTest(models.Model):
+    """A test taken to end isolation (CV 11011/BYT-KCB: by health staff, or by the patient under their supervision)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="isolation_tests")
+    tested_on = models.DateField(_("ngày xét nghiệm"))
+    kind = models.CharField(_("loại xét nghiệm"), max_length=20, choices=TestKind.choices)
+    negative = models.BooleanField(_("âm tính"))
+    supervised = models.BooleanField(_("do nhân viên y tế làm hoặc giám sát"), default=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("xét nghiệm kết thúc cách ly")
+        ordering = ["tested_on", "id"]
+
+
+class Certificate(models.Model):
+    """Giấy xác nhận hoàn thành cách ly, issued by the ward health station; its QR code opens a public check page."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(_("số giấy"), max_length=30, unique=True)
+    issued_on = models.DateField(_("ngày cấp"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Unguessable key of the public check page; the page shows initials and dates only.
+    token = models.CharField(max_length=43, unique=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giấy xác nhận hoàn thành cách ly")
+
+    def __str__(self) -> str:
+        return self.number

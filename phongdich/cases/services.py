@@ -1,5 +1,6 @@
 """Writes to the F0 registry: registering a case and handing out case codes."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -15,8 +16,34 @@ from phongdich.areas.scoping import area_contains
 from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record
 from phongdich.cases.models import Case, CaseCodeCounter, Source, TestKind
+from phongdich.cases.release import case_release_plan
 from phongdich.people.models import Person
 from phongdich.people.services import PersonData, person_complete, person_create
+from phongdich.rules.eligibility import EligibilityDecision, EligibilityFacts, eligibility_assess
+from phongdich.rules.registry import NoRuleInForce
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the officer sees at the assessment: the numbers the home-care criteria ask for."""
+
+    spo2: int | None = None
+    resp_rate: int | None = None
+    abnormal_breathing: bool = False
+    symptoms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class CaseIntake:
+    """What registration asks beyond the person record, for the home-care and release rules."""
+
+    vaccine_doses: int | None = None
+    last_dose_on: date | None = None
+    breastfeeding: bool = False
+    conditions_stable: bool = False
+    can_self_care: bool = True
+    observation: Observation = Observation()
+
 
 # Age from which a person counts as a risk group (QĐ 4038/QĐ-BYT home-care criteria: adult < 50).
 RISK_AGE = 50
@@ -74,10 +101,12 @@ def case_register(
     test_kind: TestKind | str,
     source: Source | str = Source.COMMUNITY,
     sampled_on: date | None = None,
+    intake: CaseIntake | None = None,
 ) -> Case:
     check_case_register(actor=actor, person=person, ward=ward, confirmed_on=confirmed_on, sampled_on=sampled_on)
+    intake = intake or CaseIntake()
     age = age_at(birth_year=person.birth_year, birth_date=person.birth_date, on=confirmed_on)
-    case = Case.objects.create(
+    case = Case(
         person=person,
         code=case_codes_allocate(1)[0],
         ward=ward,
@@ -87,14 +116,63 @@ def case_register(
         source=source,
         age=age,
         high_risk=is_high_risk(age=age, pregnant=person.pregnant, has_condition=person.conditions.exists()),
+        vaccine_doses=intake.vaccine_doses,
+        last_dose_on=intake.last_dose_on,
+        breastfeeding=intake.breastfeeding,
+        conditions_stable=intake.conditions_stable,
+        can_self_care=intake.can_self_care,
         created_by=actor,
     )
+    plan = case_release_plan(case)
+    case.release_due_on = plan.due_on if plan else None
+    case.eligibility = case_eligibility(case=case, observation=intake.observation, on=confirmed_on).as_json()
+    case.save()
     audit_record(
         actor=actor, event=Event.CREATE, target_type="case", target_id=case.pk, area=ward,
         changes={"person": person.pk, "code": case.code, "confirmed_on": confirmed_on, "sampled_on": sampled_on,
-                 "test_kind": test_kind, "source": source},
+                 "test_kind": test_kind, "source": source, "vaccine_doses": intake.vaccine_doses,
+                 "eligibility": case.eligibility},
     )  # fmt: skip
     return case
+
+
+def case_eligibility(*, case: Case, observation: Observation, on: date) -> EligibilityDecision:
+    """Home-care eligibility of `case` by the rule set in force on `on` (the positive test, at registration)."""
+    person = case.person
+    age_months = None
+    if person.birth_date:
+        age_months = (on.year - person.birth_date.year) * 12 + on.month - person.birth_date.month
+    facts = EligibilityFacts(
+        age=case.age, age_months=age_months, spo2=observation.spo2, resp_rate=observation.resp_rate,
+        abnormal_breathing=observation.abnormal_breathing, symptoms=observation.symptoms,
+        has_condition=person.pk is not None and person.conditions.exists(), conditions_stable=case.conditions_stable,
+        pregnant=person.pregnant, vaccine_doses=case.vaccine_doses, last_dose_on=case.last_dose_on,
+        can_self_care=case.can_self_care,
+    )  # fmt: skip
+    try:
+        return eligibility_assess(facts=facts, on=on)
+    except NoRuleInForce:
+        reason = _("Ngày dương tính trước mọi quy định quản lý F0 tại nhà (QĐ 4038/QĐ-BYT, 21/08/2021).")
+        return EligibilityDecision(eligible=None, reasons=(reason,), rule_set="", rule_label="")
+
+
+@transaction.atomic
+def case_eligibility_assess(
+    *, actor: User, case: Case, observation: Observation, expected_version: int, on: date | None = None
+) -> EligibilityDecision:
+    """Re-assess home-care eligibility on demand (by the rule set in force on the positive test) and keep it."""
+    decision = case_eligibility(case=case, observation=observation, on=on or case.confirmed_on)
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        eligibility=decision.as_json(), version=F("version") + 1
+    )
+    if not updated:
+        raise ValidationError(_("F0 này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi."))
+    audit_record(
+        actor=actor, event=Event.UPDATE, target_type="case", target_id=case.pk, area=case.ward,
+        changes={"eligibility": [case.eligibility, decision.as_json()]},
+    )  # fmt: skip
+    case.refresh_from_db()
+    return decision
 
 
 @transaction.atomic
@@ -108,6 +186,7 @@ def case_register_with_person(
     test_kind: TestKind | str,
     source: Source | str = Source.COMMUNITY,
     sampled_on: date | None = None,
+    intake: CaseIntake | None = None,
 ) -> Case:
     """An F0 typed in by hand, in one transaction: `person` is reused (and completed with what was
     typed) when given, otherwise a new person is created from `person_data`."""
@@ -117,5 +196,5 @@ def case_register_with_person(
         person = person_complete(actor=actor, person=person, data=person_data)
     return case_register(
         actor=actor, person=person, ward=ward, confirmed_on=confirmed_on, test_kind=test_kind, source=source,
-        sampled_on=sampled_on,
+        sampled_on=sampled_on, intake=intake,
     )  # fmt: skip

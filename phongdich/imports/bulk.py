@@ -15,7 +15,15 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fi
         objs = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
         return [obj.pk for obj in objs]
     table = model._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in ("id", *fields))
+    # Columns the rows leave out get the model's default ("" or NULL when it has none), as bulk_create would.
+    given = {model._meta.get_field(f).attname for f in fields}
+    defaults = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
+    default_values = tuple(
+        json.dumps(f.get_default()) if isinstance(f, models.JSONField) else f.get_default() for f in defaults
+    )
+    columns = ", ".join(
+        connection.ops.quote_name(f.column) for f in (model._meta.pk, *map(model._meta.get_field, fields), *defaults)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
@@ -23,7 +31,7 @@ def bulk_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, fi
         ids = [r[0] for r in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *(row[f] for f in fields)))
+                copy.write_row((pk, *(row[f] for f in fields), *default_values))
     return ids
 
 

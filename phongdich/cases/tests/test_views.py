@@ -325,3 +325,48 @@ class CaseDetailViewTests(PhongdichTestCase):
         response = self.client_for(self.ward_officer_a1).get(reverse("cases:detail", args=[case.pk]))
         assert response.status_code == 200
         self.assertNotContains(response, reverse("people:detail", args=[person.pk]))
+
+
+class CaseEligibilityTests(PhongdichTestCase):
+    def register(self, **overrides: Any) -> Case:
+        data = {
+            "full_name": "Đỗ Minh Châu", "birth": "1985", "sex": "M", "ward": self.ward_a1.pk,
+            "confirmed_on": "20/02/2022", "test_kind": "rt_pcr", "source": "community", "can_self_care": "on",
+            **overrides,
+        }  # fmt: skip
+        self.client_for(self.ward_officer_a1).post(reverse("cases:create"), data)
+        return Case.objects.get()
+
+    def test_registration_decides_by_the_rule_in_force_with_reasons(self) -> None:
+        case = self.register(spo2="95", resp_rate="18")
+        assert case.eligibility["eligible"] is False
+        assert case.eligibility["rule_set"] == "ELIGIBILITY-261"
+        assert any("95" in reason and "96" in reason for reason in case.eligibility["reasons"])
+        page = self.client_for(self.ward_officer_a1).get(reverse("cases:detail", args=[case.pk]))
+        self.assertContains(page, "Không đủ điều kiện")
+        self.assertContains(page, "QĐ 261/QĐ-BYT")
+
+    def test_without_spo2_the_decision_waits(self) -> None:
+        case = self.register()
+        assert case.eligibility["eligible"] is None
+
+    def test_reassessment_on_demand_is_audited_and_refuses_a_stale_page(self) -> None:
+        case = self.register()
+        url = reverse("cases:eligibility", args=[case.pk])
+        client = self.client_for(self.ward_officer_a1)
+        client.post(url, {"spo2": "98", "resp_rate": "16", "version": case.version})
+        case.refresh_from_db()
+        assert case.eligibility["eligible"] is True, case.eligibility
+        assert (
+            AuditLog.objects.filter(target_type="case", target_id=case.pk, changes__has_key="eligibility").count() == 2
+        )
+        response = client.post(url, {"spo2": "90", "resp_rate": "16", "version": case.version - 1}, follow=True)
+        self.assertContains(response, "vừa được người khác cập nhật")
+        case.refresh_from_db()
+        assert case.eligibility["eligible"] is True
+
+    def test_permissions(self) -> None:
+        case = self.register()
+        url = reverse("cases:eligibility", args=[case.pk])
+        self.assert_status(url, self.readers_only, 403, method="post")
+        self.assert_status(url, self.not_seeing_ward_a1, 404, method="post")
