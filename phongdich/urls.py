@@ -5,8 +5,10 @@ from django.urls import include, path
 
 from phongdich.api import api
 from phongdich.cases.views import certificate_check
+from phongdich.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # Public: the page a certificate's QR code opens (short, outside any app prefix so it fits the code).
     path("xn/<str:token>/", certificate_check, name="certificate_check"),
     path("", include("phongdich.cases.urls")),

@@ -1,7 +1,13 @@
 """F0 cases: one row per confirmed infection of a person, managed by one ward."""
 
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import DateTimeField, F, Func, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.areas.models import Area
@@ -54,6 +60,29 @@ class AgeGroup(models.TextChoices):
     ADULT = "18-49", _("18–49")
     MIDDLE = "50-64", _("50–64")
     ELDER = "65+", _("Từ 65")
+
+
+class LocalMidnight(Func):
+    """The start of a date in the project's time zone, as an aware datetime.
+
+    On PostgreSQL the SQL is immutable (`date::timestamp AT TIME ZONE 'zone'`), so an index can hold it:
+    the city-wide follow-up order is read from the index `case_followup_order` instead of sorting every F0."""
+
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        zone = str(settings.TIME_ZONE).replace("'", "")
+        return self.as_sql(compiler, connection, template=f"((%(expressions)s)::timestamp AT TIME ZONE '{zone}')")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # Stored datetimes are UTC text; the zone has no daylight saving, so today's offset serves every date.
+        offset = timezone.localtime().utcoffset() or timedelta(0)
+        seconds = -int(offset.total_seconds())
+        return self.as_sql(compiler, connection, template=f"datetime(%(expressions)s, '{seconds} seconds')")
+
+
+# The F0 the follow-up queues look at: active, at home, not released.
+FOLLOWED_AT_HOME = Q(status="active", place="home", released_on__isnull=True)
 
 
 def age_group_of(age: int | None) -> str:
@@ -143,7 +172,19 @@ class Case(models.Model):
             models.Index(fields=["ward", "status", "confirmed_on"], name="case_ward_status_day"),
             models.Index(fields=["confirmed_on"], name="case_day"),
             models.Index(fields=["status", "confirmed_on"], name="case_status_day"),
-        ]
+            # Follow-up queues (monitoring/followup.py): the city-wide order straight from an index…
+            models.Index(
+                F("worsened").desc(), F("last_alert_level").desc(),
+                Coalesce("last_declared_at", LocalMidnight("confirmed_on")),
+                name="case_followup_order", condition=FOLLOWED_AT_HOME,
+            ),
+            # …and per ward: the "khai hộ" list by last declaration, and the queue's counts as an index-only scan.
+            models.Index(
+                fields=["ward", "last_declared_at"], name="case_followup_ward", condition=FOLLOWED_AT_HOME,
+                include=["worsened", "last_alert_level", "confirmed_on", "high_risk", "vaccine_doses", "release_due_on",
+                         "assigned_to"],
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.code

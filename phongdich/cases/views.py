@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from phongdich.accounts.permissions import perm_required
-from phongdich.accounts.roles import Perm
+from phongdich.accounts.roles import Perm, Role
 from phongdich.cases.forms import CaseFilterForm, CaseRegisterForm, EligibilityForm, IsolationTestForm, ReleaseForm
 from phongdich.cases.models import Case, Certificate, Status
 from phongdich.cases.release import (
@@ -33,7 +33,13 @@ from phongdich.people.selectors import person_match_for_registration, persons_vi
 PAGE_SIZE = 50
 
 
+# Those who work one ward's F0 start their day on the ward's daily view.
+_DAILY_FIRST = {Role.WARD_OFFICER, Role.TEAM_MEMBER}
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.role in _DAILY_FIRST and request.user.has_perm_code(Perm.CASE_VIEW):
+        return redirect("monitoring:daily")
     counts = case_counts(user=request.user)
     context = {
         "statuses": [(status, label, counts[status]) for status, label in Status.choices],

@@ -19,7 +19,7 @@ class LoginTests(PhongdichTestCase):
 
     def test_good_password_logs_in_and_lands_on_home(self) -> None:
         response = self.login(PASSWORD)
-        self.assertRedirects(response, reverse("cases:home"))
+        self.assertRedirects(response, reverse("cases:home"), fetch_redirect_response=False)
 
     def test_wrong_password_is_refused_and_counted(self) -> None:
         response = self.login("sai-mat-khau")

@@ -18,8 +18,13 @@ class CaseHomeViewTests(PhongdichTestCase):
     url = reverse("cases:home")
 
     def test_permissions(self) -> None:
-        self.assert_allowed(self.url, self.everyone)
+        ward_workers = [self.ward_officer_a1, self.ward_officer_a2, self.ward_officer_b1, self.team_member_a1]
+        self.assert_allowed(self.url, [u for u in self.everyone if u not in ward_workers])
         self.assert_login_required(self.url)
+
+    def test_ward_workers_start_on_the_wards_daily_view(self) -> None:
+        for user in (self.ward_officer_a1, self.team_member_a1):
+            self.assertRedirects(self.client_for(user).get(self.url), reverse("monitoring:daily"))
 
     def test_shows_counts_of_the_users_area(self) -> None:
         self.create_case(confirmed_on=timezone.localdate())
@@ -27,7 +32,7 @@ class CaseHomeViewTests(PhongdichTestCase):
             person=self.create_person(phone="0912000001"), confirmed_on=timezone.localdate() - timedelta(3)
         )
         self.create_case(ward=self.ward_b1)
-        response = self.client_for(self.ward_officer_a1).get(self.url)
+        response = self.client_for(self.district_officer_a).get(self.url)
         assert response.context["recent"] == {"today": 1, "week": 2}
         assert response.context["total"] == 2
         assert ("active", "Đang theo dõi", 2) in response.context["statuses"]

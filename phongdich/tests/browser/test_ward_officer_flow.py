@@ -5,7 +5,6 @@ A screenshot of each step is kept in test-output/browser/. Chromium missing is a
 """
 
 import io
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,31 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from phongdich.imports.tests.test_import_cases import good_row, xlsx_bytes
-
-SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "browser"
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]  # fmt: skip
-
-
-@pytest.fixture
-def browser_page(monkeypatch):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous code, which Django otherwise refuses next to a running loop.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is required for the browser tests: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+from phongdich.tests.browser.conftest import SHOTS
 
 
 @pytest.mark.browser
@@ -63,7 +38,7 @@ def test_ward_officer_imports_registers_and_finds_an_f0(live_server, browser_pag
     page.fill("#id_password", "Mat-khau-rat-manh-2022")
     shot("1-login")
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/theo-doi/hom-nay/")
     assert "Nguyễn Thị Chi" in page.content()
 
     # 2. Import a small xlsx with one good row and one without a name.
