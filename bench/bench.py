@@ -1,4 +1,5 @@
-"""Benchmarks on PostgreSQL: F0 import vs raw COPY, import memory, F0 list and person search latency.
+"""Benchmarks on PostgreSQL: F0 import vs raw COPY, import memory, F0 list and person search latency;
+with `--suite homecare` (or `all`, the default) also the home-care suite of bench/homecare.py.
 
 Each figure is printed beside its ceiling measured in the same run (raw COPY of the same rows,
 the bare SQL of the same query), written to bench/results/*.json, and summarised in
@@ -266,12 +267,28 @@ def bench_search(*, user: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, epilog="Other options go to bench/homecare.py.")
+    parser.add_argument("--suite", choices=("all", "registry", "homecare"), default="all")
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=30_000)
     parser.add_argument("--big-import-rows", type=int, default=300_000)
-    args = parser.parse_args()
+    args, homecare_args = parser.parse_known_args()
+    if homecare_args and args.suite == "registry":
+        parser.error(f"unrecognized arguments: {' '.join(homecare_args)}")
+    started = time.time()
+    if args.suite in ("all", "registry"):
+        registry(args)
+    if args.suite in ("all", "homecare"):
+        # Its own process: another database, and the HTTP part starts servers and a load generator.
+        subprocess.run([sys.executable, str(ROOT / "bench" / "homecare.py"), *homecare_args], check=True)
+    from bench.report import write_performance_md
 
+    write_performance_md()
+    print(f"done in {time.time() - started:.0f} s")
+
+
+def registry(args: argparse.Namespace) -> None:
+    """Issue #2: F0 import, import memory, the F0 list and person search over a million persons."""
     recreate_database()
     django.setup()
     from django.core.management import call_command
@@ -284,7 +301,6 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_areas", stdout=open(os.devnull, "w"))  # noqa: SIM115
     city = user_create(username="bench", password=None, role=Role.CITY_ADMIN, area=Area.objects.get(code="01"))
-    started = time.time()
     environment = {"date": date.today().isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
                    "postgresql": psycopg.connect(DB_URL).info.server_version}  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
@@ -309,10 +325,6 @@ def main() -> None:
               "cases_in_busiest_ward": Case.objects.filter(ward=busiest_ward).count()}  # fmt: skip
     write_result("case_list", {**bench_case_list(users=users), "loaded": loaded})
     write_result("search", bench_search(user=city))
-    from bench.report import write_performance_md
-
-    write_performance_md()
-    print(f"done in {time.time() - started:.0f} s")
 
 
 if __name__ == "__main__":

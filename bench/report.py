@@ -33,6 +33,52 @@ NOTES = """## Reading these figures
 """
 
 
+HOMECARE_NOTES = """### Reading the home-care figures
+
+- **Fixture.** 300,000 active home F0 (one per synthetic resident, wards weighted by population), confirmed
+  0–35 days ago; declarations twice a day from the evening of confirmation, stored in time order (a case's
+  sheets lie on different pages, as in production); 1 % never declared, 5 % silent for 1–5 days; 10 % of F0
+  are "sicker" (more abnormal sheets). Vitals come from 600 sheets triaged once by `rules.triage` (adult
+  thresholds) and reused. The case follow-up columns equal what `declaration_submit` leaves (checked on a
+  sample); open alerts are the F0 whose last sheet is urgent or an emergency; every declaration has its
+  audit row. PostgreSQL runs with its default configuration (128 MB shared_buffers).
+- **Declaration throughput (target not met, by 4–5×).** The 2 cores are saturated: in the form run Django
+  used ~1.4 cores and PostgreSQL ~0.4. One submission costs ~6 ms of Django CPU in process (link form and link
+  API, 5 queries) against 0.3 ms for `/healthz`; the profile puts ~35 % in the ORM building SQL and model
+  instances, ~30 % in psycopg (sending five statements and waiting for them), the rest in request handling;
+  triage and the services themselves are ~3 %. The staff API costs twice as much (13 ms, 7 queries): for a
+  city-level token `case_for_user` spells out ~580 ward ids in the case query (plus a query for those ids).
+  4 workers × 4 threads is best: one process per core is GIL-bound, and threads only cover database waits.
+  More workers than 4 did not help: CPU, not waiting, is the limit. At this cost 1,000/s needs ~10 cores.
+- **Next steps for throughput, in order of expected gain** (owners: monitoring, cases, settings):
+  1. the personal-link hot path as one SQL statement (data-modifying CTE: INSERT declaration, UPDATE case,
+     INSERT audit, UPDATE link) run with a prepared statement — removes most ORM and round-trip cost;
+  2. `DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}` so psycopg prepares repeated queries
+     (planning is ~0.5–1 ms per statement here);
+  3. `case_for_user`: fetch the case by primary key, then check its ward against the user's area in Python
+     (`area_contains`), instead of a 580-element `IN` — the staff API would cost what the link API costs;
+  4. the UPDATE of the case touches columns of `case_followup_order`/`case_followup_ward`, so it is never a
+     HOT update: each declaration writes a new entry in every index of `cases_case` (9); measure dropping the
+     INCLUDE columns or keeping the follow-up columns in a narrow side table.
+- **Queues.** Ward and district queues meet the target on their medians (50–75 ms); their p95 here was
+  inflated by other processes on the shared VM during the run. City-wide views miss: the alert page renders a
+  ~580-option ward select and 50 rows with their handling forms (template ~50 % of the time; the city page
+  query itself sorts ~5,000 unhandled alerts, 40–50 ms); the follow-up page counts its queue twice (the
+  paginator's `count()` and `followup_counts`), each a pass over ~157,000 of the city's 300,000 F0 in the
+  queue (the page itself comes from `case_followup_order` in < 1 ms). Next steps: choose a district before its
+  wards on city views (as the F0 list does since issue #2); give the paginator `followup_counts()["total"]`
+  instead of a second count.
+- **F0 timeline.** Met: 59 declarations and the case's alerts cost ~1.5 ms of SQL; the page's time is
+  rendering.
+"""
+
+ENDPOINTS = {
+    "form": "personal-link form, POST (HTML page back)",
+    "link_api": "personal-link API, POST /api/v1/monitoring/link/{token}/declarations",
+    "staff_api": "staff API, POST /api/v1/monitoring/declarations (bearer token, city user)",
+}
+
+
 def _load(name: str) -> dict:
     path = RESULTS / f"{name}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -115,9 +161,107 @@ def write_performance_md() -> Path:
             f"{_verdict(search['p95_ms_all'] <= search['target_p95_ms'])} |"
         )
     lines += ["", NOTES]
+    lines += _homecare_section(_load("homecare"))
     path = ROOT / "docs" / "performance.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _homecare_section(hc: dict) -> list[str]:
+    if not hc:
+        return []
+    t, loaded, fixture = hc["targets"], hc["loaded"], hc["fixture"]
+    built = (
+        f"built in {fixture['seconds']:.0f} s, not measured" if "seconds" in fixture else "reused from an earlier run"
+    )
+    lines = [
+        "## Home care (issue #3)",
+        "",
+        f"Measured by `bash bench/run.sh --suite homecare` (`bench/homecare.py`) on {hc['env']['date']}, "
+        f"{hc['env']['cpus']} cores, PostgreSQL {_pg_version(hc['env']['postgresql'])} with its default "
+        f"configuration; the suite took {hc['suite_seconds']} s. Fixture ({built}): {loaded['home_f0']:,} F0 "
+        f"at home, {loaded['declarations']:,} declarations ({loaded['declaration_table_size']} with its index), "
+        f"{loaded['audit_rows']:,} audit rows, {loaded['open_alerts']:,} unhandled and {loaded['handled_alerts']:,} "
+        f"handled alerts, a personal link per F0; database {loaded['database_size']}.",
+    ]
+    http = hc.get("http")
+    if http:
+        srv, runs = http["server"], http["runs"]
+        ceiling = runs["healthz"]
+        lines += [
+            "",
+            "### Submitting a declaration over HTTP (triage + storage)",
+            "",
+            f"gunicorn `-k gthread -w {srv['workers']} --threads {srv['threads']}` on 127.0.0.1 with production "
+            f"settings (DEBUG off, HTTPS behind a proxy), {http['connections']} keep-alive connections from an "
+            f"asyncio load generator on the same cores, {ceiling['duration_s']} s measured after warm-up. "
+            f"Ceiling: the same server's `GET /healthz` in the same run, {ceiling['rps']:,} req/s "
+            f"(p99 {ceiling['p99_ms']} ms).",
+            "",
+            "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | rows stored = successes | target | ceiling req/s |",
+            "|---|---:|---:|---:|---:|---:|---|---|---:|",
+        ]
+        for kind, label in ENDPOINTS.items():
+            r = runs.get(kind)
+            if not r:
+                continue
+            ok = r["rps"] >= t["submit_rps"] and r["p99_ms"] <= t["submit_p99_ms"] and r["errors"] == 0
+            stored = f"{r['stored']:,} {'✅' if r['stored_matches_successes'] else '❌'}"
+            lines.append(
+                f"| {label} | {r['rps']:,} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {stored} "
+                f"| ≥ {t['submit_rps']:,}/s, p99 ≤ {t['submit_p99_ms']} ms {_verdict(ok)} | {ceiling['rps']:,} |"
+            )
+        lines += [
+            "",
+            "Cores used during each run (of 2; from /proc):",
+            "",
+            "| run | req/s | Django (gunicorn) | PostgreSQL | load generator | other processes on the VM |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for kind in ("healthz", *ENDPOINTS):
+            r = runs.get(kind)
+            if r:
+                c = r["cpu_cores_used"]
+                lines.append(f"| {kind} | {r['rps']:,} | {c['django']} | {c['postgresql']} | {c['load_generator']} "
+                             f"| {c.get('other_processes', '?')} |")  # fmt: skip
+        lines += ["", "Server tuning (personal-link form, short runs):", "",
+                  "| workers × threads | req/s | p99 ms | errors |", "|---|---:|---:|---:|"]  # fmt: skip
+        for row in http["tuning"]:
+            lines.append(
+                f"| {row['workers']} × {row['threads']} | {row['rps']:,} | {row['p99_ms']} | {row['errors']} |"
+            )
+    profile = hc.get("profile")
+    if profile:
+        lines += [
+            "",
+            "Where one request's time goes (in process through the Django test client, no HTTP; cProfile shares "
+            "of the profiled time):",
+            "",
+            "| request | CPU ms | queries | SQL wall ms | largest shares |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for kind, p in profile.items():
+            shares = ", ".join(f"{g} {v} %" for g, v in list(p["profile_share"].items())[:4])
+            lines.append(f"| {kind} | {p['cpu_ms']} | {p['queries']} | {p['sql_wall_ms']} | {shares} |")
+    pages = hc["pages"]["scenarios"]
+    lines += [
+        "",
+        "### Queues and the F0 timeline",
+        "",
+        f"Server side, end to end (Django test client in process, DEBUG off, {hc['pages'].get('runs', 30)} runs each). "
+        f"Ward views use the busiest ward ({loaded['busiest_ward']}, {loaded['cases_in_busiest_ward']:,} F0); the "
+        f"F0 page is one of its F0 confirmed 30 days ago ({loaded['timeline_case_declarations']} declarations).",
+        "",
+        "| view | p95 ms | median ms | ceiling: bare SQL of the selector (count + page) p95 ms | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, r in pages.items():
+        target = t["timeline_p95_ms"] if label.startswith("F0 page") else t["queue_p95_ms"]
+        lines.append(
+            f"| {label} | {r['view_p95_ms']} | {r['view_median_ms']} | {r['ceiling_bare_sql_p95_ms']} "
+            f"| ≤ {target} ms {_verdict(r['view_p95_ms'] <= target)} |"
+        )
+    return [*lines, "", HOMECARE_NOTES]
 
 
 if __name__ == "__main__":

@@ -7,9 +7,14 @@ mkdir -p var/staticfiles
 python manage.py migrate --noinput -v0
 python manage.py seed_areas
 python manage.py seed_demo
+python manage.py seed_care
+python manage.py seed_homecare
 python manage.py db_worker --no-reload --interval 0.5 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+# Emergency alerts nobody has acted on are escalated to the district: checked every minute.
+( while sleep 60; do python manage.py escalate_alerts >/dev/null || true; done ) &
+escalation=$!
+trap 'kill "$worker" "$escalation" 2>/dev/null || true' EXIT INT TERM
 port="${PORT:-8000}"
 echo
 echo "phongdich chạy tại http://127.0.0.1:${port}/  (Ctrl+C để dừng)"

@@ -16,11 +16,10 @@ from ninja.pagination import PageNumberPagination, paginate
 from phongdich.accounts.api_auth import check_perm, require_perm
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Perm
-from phongdich.areas.selectors import districts_visible_to
 from phongdich.cases.models import AgeGroup, Case, Source, Status, TestKind
 from phongdich.cases.selectors import SORTS, CaseFilters, case_for_user, case_list
 from phongdich.cases.services import case_register, case_register_with_person
-from phongdich.people.api import PersonCreateIn, WardOut, person_data_from, ward_by_code
+from phongdich.people.api import PersonCreateIn, WardOut, district_by_code, person_data_from, ward_by_code
 from phongdich.people.selectors import person_for_user, person_match_for_registration
 
 router = Router(tags=["cases"])
@@ -69,12 +68,7 @@ def _case_filters(*, user: User, filters: CaseListFilters) -> CaseFilters:
     if filters.ward:
         ward_id = ward_by_code(user=user, code=filters.ward, field="ward").pk
     if filters.district:
-        district = districts_visible_to(user.area).filter(code=filters.district.strip().zfill(3)).first()
-        if district is None:
-            raise ValidationError(
-                {"district": _("Không có quận/huyện mã “%(code)s” trong địa bàn của bạn.") % {"code": filters.district}}
-            )
-        district_id = district.pk
+        district_id = district_by_code(user=user, code=filters.district, field="district").pk
     return CaseFilters(
         status=filters.status or "",
         confirmed_from=filters.confirmed_from,

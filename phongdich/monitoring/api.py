@@ -17,7 +17,6 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from phongdich.accounts.api_auth import require_perm
 from phongdich.accounts.roles import Perm
-from phongdich.areas.selectors import districts_visible_to
 from phongdich.cases.models import AlertLevel
 from phongdich.cases.selectors import case_for_user, cases_visible_to
 from phongdich.monitoring.models import Alert, AlertAction, AlertStatus, Channel, Declaration
@@ -38,7 +37,7 @@ from phongdich.monitoring.services import (
     declaration_submit,
     declaration_submit_by_link,
 )
-from phongdich.people.api import ward_by_code
+from phongdich.people.api import district_by_code, ward_by_code
 from phongdich.rules.triage import Vitals
 
 router = Router(tags=["monitoring"])
@@ -218,12 +217,7 @@ def alert_list(request: HttpRequest, filters: Query[AlertListFilters]) -> QueryS
     if filters.ward:
         ward_id = ward_by_code(user=user, code=filters.ward, field="ward").pk
     elif filters.district:
-        district = districts_visible_to(user.area).filter(code=filters.district.strip().zfill(3)).first()
-        if district is None:
-            raise HttpError(
-                422, _("Không có quận/huyện mã “%(code)s” trong địa bàn của bạn.") % {"code": filters.district}
-            )
-        district_id = district.pk
+        district_id = district_by_code(user=user, code=filters.district, field="district").pk
     tab = QUEUE_HANDLED_TODAY if filters.tab == QUEUE_HANDLED_TODAY else QUEUE_OPEN
     return alert_queue(
         user=user,

@@ -16,7 +16,7 @@ from phongdich.accounts.api_auth import require_perm
 from phongdich.accounts.models import User
 from phongdich.accounts.roles import Perm
 from phongdich.areas.models import Area
-from phongdich.areas.selectors import wards_visible_to
+from phongdich.areas.selectors import districts_visible_to, wards_visible_to
 from phongdich.people.identity import (
     InvalidValue,
     national_id_conflicts,
@@ -57,6 +57,14 @@ def ward_by_code(*, user: User, code: str, field: str) -> Area:
     if ward is None:
         raise ValidationError({field: _("Không có phường/xã mã “%(code)s” trong địa bàn của bạn.") % {"code": code}})
     return ward
+
+
+def district_by_code(*, user: User, code: str, field: str) -> Area:
+    """The district with this GSO code inside the user's area; 422 otherwise."""
+    district = districts_visible_to(user.area).filter(code=code.strip().zfill(3)).first() if user.area else None
+    if district is None:
+        raise ValidationError({field: _("Không có quận/huyện mã “%(code)s” trong địa bàn của bạn.") % {"code": code}})
+    return district
 
 
 # --- GET /persons ------------------------------------------------------------------------------
