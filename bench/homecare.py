@@ -364,11 +364,11 @@ def build_fixture(*, cases: int) -> dict[str, Any]:
             cursor.execute(
                 """
                 INSERT INTO monitoring_patientlink (case_id, token_hash, created_at, created_by_id, revoked_at,
-                    revoked_by_id, last_used_at)
+                    revoked_by_id)
                 SELECT id, encode(sha256(convert_to(
                            substr(encode(sha256(convert_to('phongdich-bench-link-' || id, 'UTF8')), 'hex'), 1, 32),
                            'UTF8')), 'hex'),
-                    created_at, %(staff)s, NULL, NULL, last_declared_at
+                    created_at, %(staff)s, NULL, NULL
                 FROM cases_case
                 """,
                 p,

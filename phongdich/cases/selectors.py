@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from phongdich.accounts.models import User
-from phongdich.areas.scoping import in_area, ward_ids
+from phongdich.areas.scoping import area_covers_ward, in_area, ward_ids
 from phongdich.cases.models import AgeGroup, Case, Status
 from phongdich.people.models import Person
 from phongdich.vntext import fold
@@ -33,9 +33,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 def case_for_user(user: User, case_id: int) -> Case:
     """The case, or 404 when it is managed outside the user's area."""
-    cases = cases_visible_to(user).select_related("person__ward", "ward__parent", "created_by")
-    case = cases.filter(pk=case_id).first()
-    if case is None:
+    case = Case.objects.select_related("person__ward", "ward__parent", "created_by").filter(pk=case_id).first()
+    if case is None or user.area is None or not area_covers_ward(user.area, case.ward):
         raise Http404
     return case
 

@@ -78,7 +78,6 @@ class PatientLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("người thu hồi"), db_index=False, db_constraint=False,
     )  # fmt: skip
-    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("liên kết khai báo cá nhân")

@@ -12,7 +12,7 @@ from phongdich.areas.models import Area, Level
 from phongdich.areas.scoping import in_area, ward_ids
 from phongdich.cases.models import AlertLevel, Case, Place, Status
 from phongdich.cases.selectors import cases_visible_to
-from phongdich.monitoring.models import UNHANDLED, Alert, AlertStatus, Declaration, PatientLink
+from phongdich.monitoring.models import UNHANDLED, Alert, AlertStatus, Channel, Declaration, PatientLink
 
 # Tabs of the alert queue.
 QUEUE_OPEN = "open"
@@ -172,3 +172,9 @@ def declarations_of_case(*, case: Case, limit: int = 20) -> QuerySet[Declaration
 
 def patient_link_live(*, case: Case) -> PatientLink | None:
     return PatientLink.objects.filter(case=case, revoked_at__isnull=True).select_related("created_by").first()
+
+
+def patient_link_last_used(*, link: PatientLink) -> datetime | None:
+    """When the patient last declared through this link (read from the declarations: the hot path writes no more)."""
+    sheets = Declaration.objects.filter(case_id=link.case_id, channel=Channel.LINK, declared_at__gte=link.created_at)
+    return sheets.order_by("-declared_at").values_list("declared_at", flat=True).first()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from phongdich.accounts.models import User
 from phongdich.areas.models import Area
-from phongdich.areas.scoping import area_contains
+from phongdich.areas.scoping import area_covers_ward
 from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record
 from phongdich.cases.models import AlertLevel, Case, Status
@@ -172,7 +172,7 @@ def _declaration_store(
 
 
 def _check_case_in_area(*, actor: User, case: Case) -> None:
-    if actor.area is None or not area_contains(actor.area, case.ward):
+    if actor.area is None or not area_covers_ward(actor.area, case.ward):
         raise ValidationError(_("F0 này không thuộc địa bàn của bạn."))
 
 
@@ -228,7 +228,7 @@ def declaration_submit_by_link(*, token: str, vitals: Vitals, note: str = "") ->
     """A declaration by the patient or family through their personal link; refused neutrally when not live.
 
     The hot path of the benchmark: one indexed lookup, then one transaction of INSERT declaration, UPDATE case,
-    (alert), INSERT audit, UPDATE link."""
+    (alert), INSERT audit."""
     link = patient_link_find(token)
     if link is None:
         raise neutral_refusal()
@@ -237,7 +237,6 @@ def declaration_submit_by_link(*, token: str, vitals: Vitals, note: str = "") ->
             case=link.case, vitals=vitals, declared_at=None, period=None, note=note, channel=Channel.LINK,
             entered_by=None,
         )  # fmt: skip
-        PatientLink.objects.filter(pk=link.pk).update(last_used_at=declaration.declared_at)
     return declaration
 
 
@@ -271,7 +270,7 @@ def _stale(alert_id: int) -> StaleAlert:
 
 
 def _check_alert_actor(*, actor: User, alert: Alert) -> None:
-    if actor.area is None or not area_contains(actor.area, alert.ward):
+    if actor.area is None or not area_covers_ward(actor.area, alert.ward):
         raise ValidationError(_("Cảnh báo này không thuộc địa bàn của bạn."))
 
 

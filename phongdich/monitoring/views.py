@@ -32,6 +32,7 @@ from phongdich.monitoring.selectors import (
     cases_to_declare,
     day_of_illness,
     declarations_of_case,
+    patient_link_last_used,
     patient_link_live,
 )
 from phongdich.monitoring.services import (
@@ -192,7 +193,8 @@ def link_manage(request: HttpRequest, case_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("monitoring:link_manage", case_id=case.pk)
-    context["link"] = patient_link_live(case=case)
+    context["link"] = link = patient_link_live(case=case)
+    context["last_used_at"] = patient_link_last_used(link=link) if link else None
     return render(request, "monitoring/link_manage.html", context)
 
 
