@@ -1,16 +1,14 @@
 """Forms for F0 cases: registering one by hand, and the filters of the F0 list."""
 
-from itertools import groupby
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.accounts.models import User
-from phongdich.areas.models import Area, Level
-from phongdich.areas.selectors import districts_visible_to, wards_visible_to
+from phongdich.areas.filters import area_filter_fields
+from phongdich.areas.models import Area
 from phongdich.cases.models import AgeGroup, Source, Status, TestKind
 from phongdich.cases.selectors import SORTS, CaseFilters
 from phongdich.cases.services import CaseIntake, Observation
@@ -132,8 +130,6 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Trạng thái"), choices=[_ANY, *Status.choices], required=False)
     confirmed_from = DateField(label=_("Dương tính từ ngày"), required=False)
     confirmed_to = DateField(label=_("đến ngày"), required=False)
-    district = forms.TypedChoiceField(label=_("Quận/huyện"), coerce=int, empty_value=None, required=False)
-    ward = forms.TypedChoiceField(label=_("Phường/xã"), coerce=int, empty_value=None, required=False)
     age_group = forms.ChoiceField(label=_("Nhóm tuổi"), choices=[_ANY, *AgeGroup.choices], required=False)
     high_risk = forms.ChoiceField(
         label=_("Nhóm nguy cơ"), choices=[_ANY, ("1", _("Có")), ("0", _("Không"))], required=False
@@ -142,26 +138,9 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area = user.area
-        if area is not None and area.level == Level.PROVINCE:
-            districts = districts_visible_to(area)
-            self.fields["district"].choices = [_ANY, *((d.pk, d.name) for d in districts)]  # type: ignore[attr-defined]
-        else:
-            del self.fields["district"]
-        if area is None or area.level == Level.WARD:
-            del self.fields["ward"]
-        else:
-            wards = wards_visible_to(area)
-            if area.level == Level.PROVINCE:
-                # A city has ~600 wards: offer those of the chosen district only (a select of 600
-                # options takes longer to render than the whole list query takes to run).
-                district, ward = self.data.get("district"), self.data.get("ward")
-                by_district = Q(parent_id=district) if str(district or "").isdigit() else Q(pk__in=[])
-                chosen = Q(pk=ward) if str(ward or "").isdigit() else Q(pk__in=[])
-                wards = wards.filter(by_district | chosen)
-            wards = groupby(wards, key=lambda ward: ward.parent.name if ward.parent else "")
-            grouped = [(district, [(w.pk, w.name) for w in group]) for district, group in wards]
-            self.fields["ward"].choices = [_ANY, *grouped]  # type: ignore[attr-defined]
+        area_filter_fields(self, area=user.area, data=self.data)
+        # Keep the filters in their usual place: after the dates, before age and risk.
+        self.order_fields(["q", "status", "confirmed_from", "confirmed_to", "district", "ward"])
 
     def filters(self) -> CaseFilters:
         """The valid filters (call after is_valid())."""

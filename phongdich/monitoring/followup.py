@@ -113,8 +113,8 @@ def _at_home() -> Q:
     return Q(status=Status.ACTIVE, place=Place.HOME, released_on__isnull=True)
 
 
-def _scoped_cases(user: User, *, ward_id: int | None = None) -> QuerySet[Case]:
-    """The user's cases, optionally narrowed to one ward of their area, with the ward ids spelled out
+def _scoped_cases(user: User, *, ward_id: int | None = None, district_id: int | None = None) -> QuerySet[Case]:
+    """The user's cases, optionally narrowed to one district or ward of their area, with the ward ids spelled out
     (see areas.scoping.in_area: a subquery makes PostgreSQL sort the whole city)."""
     if user.area is None:
         return Case.objects.none()
@@ -125,6 +125,8 @@ def _scoped_cases(user: User, *, ward_id: int | None = None) -> QuerySet[Case]:
     wards = ward_ids(user.area)
     if ward_id:
         wards = wards.filter(pk=ward_id)
+    elif district_id:
+        wards = wards.filter(parent_id=district_id)
     return Case.objects.filter(ward_id__in=list(wards.values_list("pk", flat=True)))
 
 
@@ -231,13 +233,14 @@ def followup_queue(
     now: datetime | None = None,
     reason: str | None = None,
     ward_id: int | None = None,
+    district_id: int | None = None,
     assignee_id: int | None = None,
 ) -> FollowupQueue:
     """F0 at home in the user's area who are silent, worsened, in a risk group or due for release, most urgent
     first. `reason` keeps one of those (or `ALL_AT_HOME`: every F0 at home); `assignee_id=UNASSIGNED` keeps
     those nobody follows."""
     now = now or timezone.now()
-    cases = _scoped_cases(user, ward_id=ward_id).filter(_at_home())
+    cases = _scoped_cases(user, ward_id=ward_id, district_id=district_id).filter(_at_home())
     if reason == ALL_AT_HOME:
         pass
     elif reason:
@@ -252,11 +255,17 @@ def followup_queue(
 
 
 def followup_counts(
-    *, user: User, now: datetime | None = None, ward_id: int | None = None, assignee_id: int | None = None
+    *,
+    user: User,
+    now: datetime | None = None,
+    ward_id: int | None = None,
+    district_id: int | None = None,
+    assignee_id: int | None = None,
 ) -> dict[str, int]:
     """How many F0 the queue holds ("total") and how many for each reason, in one query."""
     now = now or timezone.now()
-    queue = followup_queue(user=user, now=now, ward_id=ward_id, assignee_id=assignee_id).cases.order_by()
+    queue = followup_queue(user=user, now=now, ward_id=ward_id, district_id=district_id, assignee_id=assignee_id)
+    queue = queue.cases.order_by()
     counts = {reason.value: Count("id", filter=_reason_filter(reason, now=now)) for reason in Reason}
     return queue.aggregate(total=Count("id"), **counts)
 
@@ -324,20 +333,25 @@ def _url(name: str, **query: object) -> str:
     return reverse(name) + (f"?{urlencode(params)}" if params else "")
 
 
-def _open_alert_counts(user: User, *, ward_id: int | None, now: datetime) -> dict[int, int]:
+def _open_alert_counts(user: User, *, ward_id: int | None, district_id: int | None, now: datetime) -> dict[int, int]:
     """Unhandled alerts by level, counted over exactly the alert queue the daily view links to."""
-    alerts = alert_queue(user=user, filters=AlertFilters(ward_id=ward_id), now=now)
+    alerts = alert_queue(user=user, filters=AlertFilters(ward_id=ward_id, district_id=district_id), now=now)
     return dict(alerts.order_by().values_list("level").annotate(n=Count("id")))
 
 
 def ward_daily(
-    *, user: User, today: date | None = None, now: datetime | None = None, ward_id: int | None = None
+    *,
+    user: User,
+    today: date | None = None,
+    now: datetime | None = None,
+    ward_id: int | None = None,
+    district_id: int | None = None,
 ) -> WardDaily:
     """The ward's day in counts (for a district or city user: their whole area, or one ward of it), each
     with the link to the list it counts."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    cases = _scoped_cases(user, ward_id=ward_id)
+    cases = _scoped_cases(user, ward_id=ward_id, district_id=district_id)
     at_home = _at_home()
     # Only the rows some count needs, so that PostgreSQL reads the follow-up index and `case_day`, not every case.
     counts = cases.filter(at_home | Q(confirmed_on=today)).aggregate(
@@ -349,17 +363,17 @@ def ward_daily(
     day = today.strftime("%d/%m/%Y")
     followup = "monitoring:followup"
     items = (
-        DailyItem("home", _("F0 đang điều trị tại nhà"), counts["home"], _url(followup, reason=ALL_AT_HOME, ward=ward_id)),
-        DailyItem("new", _("F0 mới hôm nay"), counts["new"], _url("cases:list", confirmed_from=day, confirmed_to=day, ward=ward_id)),
+        DailyItem("home", _("F0 đang điều trị tại nhà"), counts["home"], _url(followup, reason=ALL_AT_HOME, ward=ward_id, district=district_id)),
+        DailyItem("new", _("F0 mới hôm nay"), counts["new"], _url("cases:list", confirmed_from=day, confirmed_to=day, ward=ward_id, district=district_id)),
         DailyItem("silent", _("Bị bỏ quên (không khai báo %(hours)s giờ)") % {"hours": silence_hours()},
-                  counts["silent"], _url(followup, reason=Reason.SILENT, ward=ward_id)),
+                  counts["silent"], _url(followup, reason=Reason.SILENT, ward=ward_id, district=district_id)),
         DailyItem("release_due", _("Đến hạn hoàn thành cách ly"), counts["release_due"],
-                  _url(followup, reason=Reason.RELEASE_DUE, ward=ward_id)),
+                  _url(followup, reason=Reason.RELEASE_DUE, ward=ward_id, district=district_id)),
     )  # fmt: skip
-    by_level = _open_alert_counts(user, ward_id=ward_id, now=now)
+    by_level = _open_alert_counts(user, ward_id=ward_id, district_id=district_id, now=now)
     alerts = tuple(
         DailyItem(f"alert_{level.value}", str(level.label), by_level.get(level.value, 0),
-                  _url("monitoring:alerts", level=level.value, ward=ward_id))
+                  _url("monitoring:alerts", level=level.value, ward=ward_id, district=district_id))
         for level in (AlertLevel.EMERGENCY, AlertLevel.URGENT)
     )  # fmt: skip
     return WardDaily(today=today, items=items, alerts=alerts)

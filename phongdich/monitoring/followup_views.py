@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from phongdich.accounts.models import User
 from phongdich.accounts.permissions import perm_required
 from phongdich.accounts.roles import Perm
-from phongdich.areas.models import Level
-from phongdich.areas.selectors import wards_visible_to
+from phongdich.areas.filters import area_filter_fields
 from phongdich.cases.models import Case
 from phongdich.cases.selectors import case_for_user
 from phongdich.monitoring.followup import (
@@ -44,22 +43,7 @@ def _user_label(user: User) -> str:
     return f"{user.get_full_name() or user.get_username()} ({user.get_role_display()})"
 
 
-class WardFilterMixin:
-    """A ward filter for district and city users; a ward user has no choice to make."""
-
-    fields: dict[str, forms.Field]
-
-    def add_ward_field(self, user: User) -> None:
-        if user.area is None or user.area.level == Level.WARD:
-            return
-        wards = wards_visible_to(user.area)
-        choices = [("", gettext_lazy("Tất cả phường/xã"))] + [(w.pk, f"{w.name} — {w.parent.name}") for w in wards]
-        self.fields["ward"] = forms.TypedChoiceField(
-            label=gettext_lazy("Phường/xã"), choices=choices, coerce=int, empty_value=None, required=False
-        )
-
-
-class FollowupFilterForm(WardFilterMixin, forms.Form):
+class FollowupFilterForm(forms.Form):
     """GET filters of the queue; an invalid value is left out, the others still apply."""
 
     reason = forms.ChoiceField(
@@ -72,7 +56,7 @@ class FollowupFilterForm(WardFilterMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_ward_field(user)
+        area_filter_fields(self, area=user.area, data=self.data)
         assignees = [(u.pk, _user_label(u)) for u in assignee_filter_choices(user=user)]
         self.fields["assignee"] = forms.TypedChoiceField(
             label=gettext_lazy("Người phụ trách"),
@@ -85,17 +69,20 @@ class FollowupFilterForm(WardFilterMixin, forms.Form):
     def values(self) -> dict[str, Any]:
         self.is_valid()
         data = self.cleaned_data
-        return {"reason": data.get("reason") or None, "ward_id": data.get("ward"), "assignee_id": data.get("assignee")}
+        return {
+            "reason": data.get("reason") or None, "ward_id": data.get("ward"), "district_id": data.get("district"),
+            "assignee_id": data.get("assignee"),
+        }  # fmt: skip
 
 
-class DailyFilterForm(WardFilterMixin, forms.Form):
+class DailyFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_ward_field(user)
+        area_filter_fields(self, area=user.area, data=self.data)
 
-    def ward_id(self) -> int | None:
+    def area_ids(self) -> dict[str, int | None]:
         self.is_valid()
-        return self.cleaned_data.get("ward")
+        return {"ward_id": self.cleaned_data.get("ward"), "district_id": self.cleaned_data.get("district")}
 
 
 class AssignForm(forms.Form):
@@ -128,7 +115,7 @@ def followup_view(request: HttpRequest) -> HttpResponse:
     values = form.values()
     now = timezone.now()
     queue = followup_queue(user=request.user, now=now, **values)
-    counts = followup_counts(user=request.user, now=now, ward_id=values["ward_id"], assignee_id=values["assignee_id"])
+    counts = followup_counts(user=request.user, now=now, **{k: v for k, v in values.items() if k != "reason"})
     # The counts already hold the length of the queue (or of one reason of it): no second count over the city.
     queue.known_count = counts.get(values["reason"] or "total")
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -152,7 +139,7 @@ def my_list_view(request: HttpRequest) -> HttpResponse:
 @perm_required(Perm.CASE_VIEW)
 def daily_view(request: HttpRequest) -> HttpResponse:
     form = DailyFilterForm(request.GET, user=request.user)
-    daily = ward_daily(user=request.user, ward_id=form.ward_id())
+    daily = ward_daily(user=request.user, **form.area_ids())
     return render(request, "monitoring/daily.html", {"form": form, "daily": daily})
 
 

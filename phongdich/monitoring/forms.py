@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.accounts.models import User
-from phongdich.areas.models import Level
-from phongdich.areas.selectors import districts_visible_to, wards_visible_to
+from phongdich.areas.filters import area_filter_fields
 from phongdich.cases.models import AlertLevel
 from phongdich.monitoring.models import UNHANDLED, AlertAction, AlertStatus
 from phongdich.monitoring.selectors import QUEUE_HANDLED_TODAY, QUEUE_OPEN, AlertFilters
@@ -113,27 +112,14 @@ class AlertFilterForm(forms.Form):
         label=_("Trạng thái"), required=False,
         choices=[("", _("Chưa xử lý")), *[(s, AlertStatus(s).label) for s in UNHANDLED]],
     )  # fmt: skip
-    district = forms.TypedChoiceField(label=_("Quận/huyện"), required=False, coerce=int, empty_value=None)
-    ward = forms.TypedChoiceField(label=_("Phường/xã"), required=False, coerce=int, empty_value=None)
     escalated = forms.BooleanField(label=_("Chỉ cảnh báo đã chuyển lên quận"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        area = user.area
-        self.show_district = area is not None and area.level == Level.PROVINCE
-        self.show_ward = area is not None and area.level != Level.WARD
-        if self.show_district and area is not None:
-            self.fields["district"].choices = [("", _("Mọi quận/huyện"))] + [
-                (d.pk, d.name) for d in districts_visible_to(area)
-            ]
-        else:
-            del self.fields["district"]
-        if self.show_ward and area is not None:
-            self.fields["ward"].choices = [("", _("Mọi phường/xã"))] + [
-                (w.pk, f"{w.name} ({w.parent.name})" if self.show_district else w.name) for w in wards_visible_to(area)
-            ]
-        else:
-            del self.fields["ward"]
+        area_filter_fields(self, area=user.area, data=self.data)
+        self.show_district = "district" in self.fields
+        self.show_ward = "ward" in self.fields
+        self.order_fields(["tab", "level", "status", "district", "ward", "escalated"])
 
     def filters(self) -> AlertFilters:
         # A bad value of one filter drops that filter only: cleaned_data keeps the valid ones.
