@@ -92,7 +92,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters travel apart from the SQL and repeated statements are prepared by psycopg: the declaration
+    # hot path runs the same five statements thousands of times a second.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": os.environ.get("PHONGDICH_DB_SERVER_BINDING", "1") == "1"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -168,6 +172,16 @@ PHONGDICH_ALERT_ESCALATE_MINUTES = int(os.environ.get("PHONGDICH_ALERT_ESCALATE_
 # The patient's personal declaration link: requests allowed per token and per address, per hour.
 PHONGDICH_LINK_RATE_PER_TOKEN = int(os.environ.get("PHONGDICH_LINK_RATE_PER_TOKEN", "30"))
 PHONGDICH_LINK_RATE_PER_ADDRESS = int(os.environ.get("PHONGDICH_LINK_RATE_PER_ADDRESS", "300"))
+
+# The cache holds the personal link's rate-limit counters. In-process by default; with several server
+# processes on one machine set PHONGDICH_CACHE_DIR so that they share the counters.
+if os.environ.get("PHONGDICH_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["PHONGDICH_CACHE_DIR"],
+        }
+    }
 
 # SQLite ignores the INCLUDE columns of covering indexes (PostgreSQL uses them); that is expected.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
