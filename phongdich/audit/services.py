@@ -29,7 +29,25 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditLog:
-    return AuditLog.objects.create(
+    entry = audit_entry(
+        actor=actor, event=event, target_type=target_type, target_id=target_id, area=area, changes=changes, extra=extra
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: Any,
+    event: Event,
+    target_type: str,
+    target_id: int | None,
+    area: Area | None,
+    changes: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditLog:
+    """The audit record, not yet saved: for a service that writes it together with other rows in one statement."""
+    return AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         event=event,
         target_type=target_type,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import DateTimeField, F, Q, Value, When
 from django.db.models import PositiveSmallIntegerField as SmallInt
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from phongdich.accounts.models import User
 from phongdich.areas.models import Area
 from phongdich.areas.scoping import area_covers_ward
-from phongdich.audit.models import Event
-from phongdich.audit.services import audit_record
+from phongdich.audit.models import AuditLog, Event
+from phongdich.audit.services import audit_entry, audit_record
 from phongdich.cases.models import AlertLevel, Case, Status
 from phongdich.monitoring.models import (
     UNHANDLED,
@@ -30,6 +30,7 @@ from phongdich.monitoring.models import (
     PatientLink,
     Period,
 )
+from phongdich.monitoring.onestatement import declaration_write
 from phongdich.rules.triage import TriageResult, Vitals, symptoms_check, triage, vitals_check
 
 # A declaration stamped a little ahead of the server clock (a phone's clock) is still accepted.
@@ -139,7 +140,7 @@ def _declaration_store(
     on = timezone.localdate(declared_at)
     symptoms_check(symptoms=vitals.symptoms, on=on)
     result = triage(vitals=vitals, age=case.age, on=on)
-    declaration = Declaration.objects.create(
+    declaration = Declaration(
         case=case, declared_at=declared_at, period=period or period_of(declared_at),
         resp_rate=vitals.resp_rate, pulse=vitals.pulse, temperature=vitals.temperature, spo2=vitals.spo2,
         spo2_remeasured=vitals.spo2_remeasured, bp_systolic=vitals.bp_systolic, bp_diastolic=vitals.bp_diastolic,
@@ -147,6 +148,20 @@ def _declaration_store(
         alert_level=result.level, severity=result.severity,
         signs=[{"code": s.code, "text": str(s.text)} for s in result.signs], rule_sets=list(result.rule_sets),
     )  # fmt: skip
+    # Not stored: what the page says after submitting (e.g. "đo lại SpO2") needs the whole decision.
+    declaration.triage_result = result  # type: ignore[attr-defined]
+
+    def audit(alert: Alert | None) -> AuditLog:
+        return audit_entry(
+            actor=entered_by, event=Event.CREATE, target_type="declaration", target_id=declaration.pk, area=case.ward,
+            changes={"case": case.pk, "channel": channel, "alert_level": result.level},
+            extra={"alert": alert.pk if alert else None, "rule_sets": list(result.rule_sets)},
+        )  # fmt: skip
+
+    if result.level < AlertLevel.URGENT and connection.vendor == "postgresql":
+        declaration_write(declaration=declaration, audit=audit(None), case=case, declared_at=declared_at)
+        return declaration
+    declaration.save(force_insert=True)
     # One UPDATE, and only when this sheet is the latest: a sheet entered late does not overwrite a newer one.
     # "Worsened" compares with the level of the previous sheet, read inside the same UPDATE (no stale read).
     Case.objects.filter(pk=case.pk).filter(Q(last_declared_at__isnull=True) | Q(last_declared_at__lte=declared_at)).update(
@@ -158,13 +173,7 @@ def _declaration_store(
     alert = None
     if result.level >= AlertLevel.URGENT:
         alert = _alert_open_or_raise(case=case, declaration=declaration, result=result, now=now)
-    # Not stored: what the page says after submitting (e.g. "đo lại SpO2") needs the whole decision.
-    declaration.triage_result = result  # type: ignore[attr-defined]
-    audit_record(
-        actor=entered_by, event=Event.CREATE, target_type="declaration", target_id=declaration.pk, area=case.ward,
-        changes={"case": case.pk, "channel": channel, "alert_level": result.level},
-        extra={"alert": alert.pk if alert else None, "rule_sets": list(result.rule_sets)},
-    )  # fmt: skip
+    audit(alert).save(force_insert=True)
     return declaration
 
 

@@ -1,6 +1,7 @@
 """The personal link: creating and revoking it, the patient's page, neutral refusals, rate limits, CSRF."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -140,8 +141,9 @@ class LinkPageTests(LinkTestCase):
 
     def test_page_post_query_count(self) -> None:
         client = Client()
-        # link lookup; savepoint, INSERT declaration, UPDATE case, INSERT audit, release
-        with self.assertNumQueries(6):
+        # link lookup; savepoint, INSERT declaration, UPDATE case, INSERT audit, release (the three writes are
+        # one statement on PostgreSQL)
+        with self.assertNumQueries(4 if connection.vendor == "postgresql" else 6):
             response = client.post(self.link_url(), self.form_data())
         assert response.status_code == 200
 
