@@ -42,32 +42,33 @@ HOMECARE_NOTES = """### Reading the home-care figures
   thresholds) and reused. The case follow-up columns equal what `declaration_submit` leaves (checked on a
   sample); open alerts are the F0 whose last sheet is urgent or an emergency; every declaration has its
   audit row. PostgreSQL runs with its default configuration (128 MB shared_buffers).
-- **Declaration throughput (target not met, by 4–5×).** The 2 cores are saturated: in the form run Django
-  used ~1.4 cores and PostgreSQL ~0.4. One submission costs ~6 ms of Django CPU in process (link form and link
-  API, 5 queries) against 0.3 ms for `/healthz`; the profile puts ~35 % in the ORM building SQL and model
-  instances, ~30 % in psycopg (sending five statements and waiting for them), the rest in request handling;
-  triage and the services themselves are ~3 %. The staff API costs twice as much (13 ms, 7 queries): for a
-  city-level token `case_for_user` spells out ~580 ward ids in the case query (plus a query for those ids).
-  4 workers × 4 threads is best: one process per core is GIL-bound, and threads only cover database waits.
-  More workers than 4 did not help: CPU, not waiting, is the limit. At this cost 1,000/s needs ~10 cores.
-- **Next steps for throughput, in order of expected gain** (owners: monitoring, cases, settings):
-  1. the personal-link hot path as one SQL statement (data-modifying CTE: INSERT declaration, UPDATE case,
-     INSERT audit, UPDATE link) run with a prepared statement — removes most ORM and round-trip cost;
-  2. `DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}` so psycopg prepares repeated queries
-     (planning is ~0.5–1 ms per statement here);
-  3. `case_for_user`: fetch the case by primary key, then check its ward against the user's area in Python
-     (`area_contains`), instead of a 580-element `IN` — the staff API would cost what the link API costs;
-  4. the UPDATE of the case touches columns of `case_followup_order`/`case_followup_ward`, so it is never a
-     HOT update: each declaration writes a new entry in every index of `cases_case` (9); measure dropping the
-     INCLUDE columns or keeping the follow-up columns in a narrow side table.
-- **Queues.** Ward and district queues meet the target on their medians (50–75 ms); their p95 here was
-  inflated by other processes on the shared VM during the run. City-wide views miss: the alert page renders a
-  ~580-option ward select and 50 rows with their handling forms (template ~50 % of the time; the city page
-  query itself sorts ~5,000 unhandled alerts, 40–50 ms); the follow-up page counts its queue twice (the
-  paginator's `count()` and `followup_counts`), each a pass over ~157,000 of the city's 300,000 F0 in the
-  queue (the page itself comes from `case_followup_order` in < 1 ms). Next steps: choose a district before its
-  wards on city views (as the F0 list does since issue #2); give the paginator `followup_counts()["total"]`
-  instead of a second count.
+- **Declaration throughput (target not met, by about 3×).** The 2 cores are saturated: Django uses ~1.3
+  cores and PostgreSQL ~0.5 while the personal-link endpoints serve 300–380 requests/s, against ~5,000/s
+  for `/healthz` on the same server. Done since the first run (which gave 199 / 208 / 91 req/s for form /
+  link API / staff API):
+  1. the sheet, the case's follow-up columns and the audit row are one statement on PostgreSQL
+     (`monitoring/onestatement.py`, data-modifying CTEs) when no alert is due: in process the service's
+     CPU fell from ~1.4 ms to ~0.3 ms and a link submission from ~3.5 to ~2.0 ms;
+  2. psycopg server-side binding (`PHONGDICH_DB_SERVER_BINDING`, on by default): repeated statements are
+     prepared;
+  3. `case_for_user` fetches by primary key and checks the ward against the user's area in memory, instead
+     of a ~580-id `IN` list (the staff API doubled);
+  4. the link's "last used" is read from the declarations instead of written on every submit.
+  Under HTTP a request still costs ~4 ms of Django CPU (twice the in-process figure: 32 connections, the
+  GIL and gunicorn's threads) and ~1.5 ms of PostgreSQL CPU, most of it index maintenance: the UPDATE of
+  the case changes columns of the follow-up indexes, so it is never a HOT update and writes an entry in
+  each of `cases_case`'s 9 indexes, and every sheet adds rows to the declaration and audit indexes. At
+  ~5.5 ms of CPU per sheet, 1,000/s needs ~6 cores of this VM. Next steps, in order of expected gain:
+  keep the follow-up columns in a narrow side table (HOT updates on `cases_case`), serve the personal
+  link from a leaner WSGI entry point (no session/auth/messages middleware), and run more than one
+  web node: the work is stateless apart from PostgreSQL.
+- **Queues.** Ward and district queues meet the target on their medians (50–70 ms); their p95 moves with
+  the other processes of the shared VM. City users now choose a district before its wards, and the
+  follow-up page counts its queue once. City-wide views still miss: the follow-up page counts ~157,000 of the
+  city's 300,000 F0 by reason (the count is most of its ~180 ms bare SQL; the page itself comes from
+  `case_followup_order` in < 1 ms), and the alert page sorts ~5,000 unhandled alerts and renders 50 rows with
+  their handling forms. Next step: keep the per-ward counts in a small table updated by the declaration
+  path, so a city page sums 579 rows instead of counting 157,000.
 - **F0 timeline.** Met: 59 declarations and the case's alerts cost ~1.5 ms of SQL; the page's time is
   rendering.
 """
