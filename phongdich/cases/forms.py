@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from phongdich.accounts.models import User
 from phongdich.areas.filters import area_filter_fields
 from phongdich.areas.models import Area
-from phongdich.cases.models import AgeGroup, Source, Status, TestKind
+from phongdich.cases.models import AgeGroup, Severity, Source, Status, TestKind
 from phongdich.cases.selectors import SORTS, CaseFilters
-from phongdich.cases.services import CaseIntake, Observation
+from phongdich.cases.services import CaseChanges, CaseIntake, Observation
 from phongdich.people.forms import DateField, PersonFieldsForm, WardChoiceField
 
 CASE_FIELDS = ("sampled_on", "confirmed_on", "test_kind", "source", "case_ward")
@@ -193,3 +193,34 @@ class IsolationTestForm(forms.Form):
 class ReleaseForm(forms.Form):
     released_on = DateField(label=_("Ngày hoàn thành cách ly"))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseUpdateForm(forms.Form):
+    """Correcting an F0 after registration; `version` is the F0 as the officer saw it."""
+
+    vaccine_doses = forms.IntegerField(
+        label=_("Số mũi vắc xin đã tiêm"), required=False, min_value=0, max_value=6,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )  # fmt: skip
+    last_dose_on = DateField(label=_("Ngày tiêm mũi gần nhất"), required=False)
+    breastfeeding = forms.BooleanField(label=_("Đang cho con bú"), required=False)
+    conditions_stable = forms.BooleanField(label=_("Bệnh nền đã được điều trị ổn định"), required=False)
+    can_self_care = forms.BooleanField(
+        label=_("Tự chăm sóc được, hoặc có người nhà chăm sóc; liên lạc được với nhân viên y tế"), required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("Mức độ (bác sĩ phân loại)"), choices=[("", "—"), *Severity.choices], required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_case(cls, case: Any) -> "CaseUpdateForm":
+        fields = ("vaccine_doses", "last_dose_on", "breastfeeding", "conditions_stable", "can_self_care", "severity")
+        return cls(initial={**{f: getattr(case, f) for f in fields}, "version": case.version})
+
+    def changes(self) -> CaseChanges:
+        data = self.cleaned_data
+        return CaseChanges(
+            vaccine_doses=data["vaccine_doses"], last_dose_on=data["last_dose_on"], breastfeeding=data["breastfeeding"],
+            conditions_stable=data["conditions_stable"], can_self_care=data["can_self_care"], severity=data["severity"],
+        )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from phongdich.accounts.models import User
 from phongdich.areas.models import Area
 from phongdich.areas.scoping import area_contains
 from phongdich.audit.models import Event
-from phongdich.audit.services import audit_record
+from phongdich.audit.services import audit_record, diff
 from phongdich.cases.models import Case, CaseCodeCounter, Source, TestKind
 from phongdich.cases.release import case_release_plan
 from phongdich.people.models import Person
@@ -198,3 +199,44 @@ def case_register_with_person(
         actor=actor, person=person, ward=ward, confirmed_on=confirmed_on, test_kind=test_kind, source=source,
         sampled_on=sampled_on, intake=intake,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CaseChanges:
+    """What a ward station corrects on an F0 after registration (the rest is the person's record)."""
+
+    vaccine_doses: int | None
+    last_dose_on: date | None
+    breastfeeding: bool
+    conditions_stable: bool
+    can_self_care: bool
+    severity: str
+
+
+@transaction.atomic
+def case_update(*, actor: User, case: Case, changes: CaseChanges, expected_version: int) -> Case:
+    """Correct an F0's intake and severity. Two officers editing at once: the second is refused, not overwritten.
+    The release date follows (vaccination decides the extension under CV 762)."""
+    if actor.area is None or not area_contains(actor.area, case.ward):
+        raise ValidationError(_("F0 này không thuộc địa bàn của bạn."))
+    if changes.last_dose_on and not changes.vaccine_doses:
+        raise ValidationError({"vaccine_doses": _("Có ngày tiêm mũi gần nhất thì số mũi phải từ 1 trở lên.")})
+    if changes.last_dose_on and changes.last_dose_on > case.confirmed_on:
+        raise ValidationError({"last_dose_on": _("Ngày tiêm mũi gần nhất phải trước ngày dương tính.")})
+    values: dict[str, Any] = {field: getattr(changes, field) for field in CaseChanges.__dataclass_fields__}
+    before = Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields})
+    for field, value in values.items():
+        setattr(case, field, value)
+    plan = case_release_plan(case)
+    values["release_due_on"] = plan.due_on if plan else None
+    changed = diff(before, values)
+    if not changed:
+        return case
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(**values, version=F("version") + 1)
+    if not updated:
+        raise ValidationError(_("F0 này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi."))
+    audit_record(
+        actor=actor, event=Event.UPDATE, target_type="case", target_id=case.pk, area=case.ward, changes=changed
+    )
+    case.refresh_from_db()
+    return case

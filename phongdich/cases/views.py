@@ -15,7 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from phongdich.accounts.permissions import perm_required
 from phongdich.accounts.roles import Perm, Role
-from phongdich.cases.forms import CaseFilterForm, CaseRegisterForm, EligibilityForm, IsolationTestForm, ReleaseForm
+from phongdich.cases.forms import (
+    CaseFilterForm,
+    CaseRegisterForm,
+    CaseUpdateForm,
+    EligibilityForm,
+    IsolationTestForm,
+    ReleaseForm,
+)
 from phongdich.cases.models import Case, Certificate, Status
 from phongdich.cases.release import (
     case_release,
@@ -25,7 +32,7 @@ from phongdich.cases.release import (
     isolation_test_record,
 )
 from phongdich.cases.selectors import case_counts, case_for_user, case_list, case_recent_counts
-from phongdich.cases.services import case_eligibility_assess, case_register_with_person
+from phongdich.cases.services import case_eligibility_assess, case_register_with_person, case_update
 from phongdich.cases.timeline import case_timeline, case_vitals_chart
 from phongdich.people.models import Person
 from phongdich.people.selectors import person_match_for_registration, persons_visible_to
@@ -111,6 +118,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": case_vitals_chart(case),
     }
     return render(request, "cases/detail.html", context)
+
+
+@perm_required(Perm.CASE_EDIT)
+def case_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_user(request.user, pk)
+    form = CaseUpdateForm(request.POST) if request.method == "POST" else CaseUpdateForm.for_case(case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(
+                actor=request.user, case=case, changes=form.changes(), expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # a field's error lands on that field
+        else:
+            messages.success(request, _("Đã lưu thay đổi của F0 %(code)s.") % {"code": case.code})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/update.html", {"case": case, "form": form})
 
 
 @require_POST

@@ -375,3 +375,40 @@ class CaseEligibilityTests(PhongdichTestCase):
         url = reverse("cases:eligibility", args=[case.pk])
         self.assert_status(url, self.readers_only, 403, method="post")
         self.assert_status(url, self.not_seeing_ward_a1, 404, method="post")
+
+
+class CaseUpdateTests(PhongdichTestCase):
+    def setUp(self) -> None:
+        self.case = self.create_case(confirmed_on=date(2022, 3, 1))
+        self.url = reverse("cases:update", args=[self.case.pk])
+
+    def data(self, **overrides: Any) -> dict[str, Any]:
+        return {"vaccine_doses": "2", "last_dose_on": "01/11/2021", "can_self_care": "on", "severity": "mild",
+                "version": self.case.version, **overrides}  # fmt: skip
+
+    def test_saves_audits_and_moves_the_release_date(self) -> None:
+        before = self.case.release_due_on
+        response = self.client_for(self.ward_officer_a1).post(self.url, self.data())
+        self.assertRedirects(response, reverse("cases:detail", args=[self.case.pk]))
+        self.case.refresh_from_db()
+        assert (self.case.vaccine_doses, self.case.severity, self.case.version) == (2, "mild", 2)
+        assert self.case.release_due_on == before  # CV 762: 7 days either way; the extension changes
+        log = AuditLog.objects.filter(target_type="case", target_id=self.case.pk, event=Event.UPDATE).get()
+        assert log.changes["vaccine_doses"] == [None, 2]
+
+    def test_two_officers_at_once_the_second_is_told(self) -> None:
+        stale = self.data()
+        self.client_for(self.ward_officer_a1).post(self.url, self.data(severity="moderate"))
+        response = self.client_for(self.district_officer_a).post(self.url, stale)
+        self.assertContains(response, "vừa được người khác cập nhật")
+        self.case.refresh_from_db()
+        assert self.case.severity == "moderate"
+
+    def test_a_dose_date_after_the_positive_test_is_refused_on_its_field(self) -> None:
+        response = self.client_for(self.ward_officer_a1).post(self.url, self.data(last_dose_on="05/03/2022"))
+        assert "last_dose_on" in response.context["form"].errors
+
+    def test_permissions(self) -> None:
+        self.assert_allowed(self.url, self.editors_of_ward_a1)
+        self.assert_status(self.url, self.readers_only, 403)
+        self.assert_not_found(self.url, self.not_seeing_ward_a1)
