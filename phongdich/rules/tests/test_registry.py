@@ -15,7 +15,16 @@ from phongdich.rules.registry import (
 )
 from phongdich.rules.triage import _severity_rules, _triage_rules
 
-KINDS = ("eligibility", "triage", "severity", "severity_children", "release", "vaccination_status", "vitals_limits")
+KINDS = (
+    "eligibility",
+    "triage",
+    "severity",
+    "severity_children",
+    "release",
+    "vaccination_status",
+    "vitals_limits",
+    "vaccination_schedule",
+)
 
 
 class InForceTests(SimpleTestCase):
