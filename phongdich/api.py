@@ -29,6 +29,7 @@ api.add_router("v1/imports", "phongdich.imports.api.router")
 api.add_router("v1/triage", "phongdich.rules.api.router")
 api.add_router("v1/monitoring", "phongdich.monitoring.api.router")
 api.add_router("v1/care", "phongdich.care.api.router")
+api.add_router("v1/vaccination", "phongdich.vaccination.api.router")
 
 
 @api.exception_handler(AuthenticationError)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "phongdich.rules",
     "phongdich.monitoring",
     "phongdich.care",
+    "phongdich.vaccination",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,13 @@ from django.urls import include, path
 from phongdich.api import api
 from phongdich.cases.views import certificate_check
 from phongdich.health import healthz
+from phongdich.vaccination.views import vaccination_check
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Public: the page a certificate's QR code opens (short, outside any app prefix so it fits the code).
     path("xn/<str:token>/", certificate_check, name="certificate_check"),
+    path("xv/<str:token>/", vaccination_check, name="vaccination_check"),
     path("", include("phongdich.cases.urls")),
     path("tai-khoan/", include("phongdich.accounts.urls")),
     path("nguoi/", include("phongdich.people.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("nhat-ky/", include("phongdich.audit.urls")),
     path("theo-doi/", include("phongdich.monitoring.urls")),
     path("dieu-tri/", include("phongdich.care.urls")),
+    path("tiem-chung/", include("phongdich.vaccination.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

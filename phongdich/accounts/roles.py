@@ -33,6 +33,7 @@ class Perm(models.TextChoices):
     FACILITY_EDIT = "facility.edit", _("Quản lý cơ sở điều trị")
     CASE_TRANSFER = "case.transfer", _("Chuyển tầng, chuyển viện, ra viện")
     CASE_RELEASE = "case.release", _("Xác nhận hoàn thành cách ly")
+    VACCINATION_EDIT = "vaccination.edit", _("Ghi mũi tiêm, lập kế hoạch tiêm")
 
 
 _READ = {Perm.CASE_VIEW, Perm.PERSON_VIEW}
@@ -40,7 +41,15 @@ _CARE = {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE, Perm
 _OFFICER = (
     _READ
     | _CARE
-    | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.IMPORT_RUN, Perm.TEAM_EDIT, Perm.STOCK_EDIT, Perm.CASE_RELEASE}
+    | {
+        Perm.CASE_EDIT,
+        Perm.PERSON_EDIT,
+        Perm.IMPORT_RUN,
+        Perm.TEAM_EDIT,
+        Perm.STOCK_EDIT,
+        Perm.CASE_RELEASE,
+        Perm.VACCINATION_EDIT,
+    }
 )
 
 ROLE_PERMS: dict[str, frozenset[str]] = {

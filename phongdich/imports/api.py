@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Form, Router, Schema
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
@@ -24,6 +24,7 @@ class ImportIssueOut(Schema):
 
 class ImportJobOut(Schema):
     id: int
+    kind: str
     original_name: str
     status: str
     created_at: datetime
@@ -42,10 +43,11 @@ class ImportJobDetailOut(ImportJobOut):
 
 
 @router.post("", response={202: ImportJobOut})
-def import_create(request: HttpRequest, file: File[UploadedFile]) -> HttpStatus:
-    """Upload an xlsx/xls/ods/csv F0 list; it is imported in the background (poll GET /imports/{id})."""
+def import_create(request: HttpRequest, file: File[UploadedFile], kind: Form[str] = "cases") -> HttpStatus:
+    """Upload an xlsx/xls/ods/csv list (`kind`: "cases" for F0, "doses" for vaccination); it is imported in the
+    background (poll GET /imports/{id})."""
     user = require_perm(request, Perm.IMPORT_RUN)
-    job = import_job_create(actor=user, file=file, name=file.name or "upload")
+    job = import_job_create(actor=user, file=file, name=file.name or "upload", kind=kind)
     return HttpStatus(202, job)
 
 

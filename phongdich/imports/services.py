@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phongdich.accounts.models import User
+from phongdich.accounts.roles import Perm
 from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record
+from phongdich.imports.engine import IMPORTERS
 from phongdich.imports.models import ImportJob, JobStatus
 from phongdich.imports.tasks import import_job_task
 
@@ -42,6 +44,10 @@ def import_job_create(
 ) -> ImportJob:
     """Store the uploaded file and queue its import for the worker (imports.tasks); with
     enqueue=False the caller runs it itself (the import_cases command)."""
+    if kind not in IMPORTERS:
+        raise ValidationError({"kind": _("Không có loại danh sách “%(kind)s”.") % {"kind": kind}})
+    if kind == "doses" and not actor.has_perm_code(Perm.VACCINATION_EDIT):
+        raise ValidationError({"kind": _("Bạn không có quyền ghi mũi tiêm nên không nhập được danh sách mũi tiêm.")})
     file.seek(0, 2)
     size = file.tell()
     check_import_file(name=name, size=size)

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-import phongdich.cases.importer  # noqa: F401  registers the "cases" importer
+import phongdich.cases.importer  # registers the "cases" importer
+import phongdich.vaccination.importer  # noqa: F401  registers the "doses" importer
 from phongdich.imports.engine import import_job_run
 from phongdich.imports.models import ImportJob, JobStatus
 

@@ -23,7 +23,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                job = import_job_create(actor=request.user, file=upload, name=upload.name)
+                job = import_job_create(
+                    actor=request.user, file=upload, name=upload.name, kind=form.cleaned_data["kind"] or "cases"
+                )
             except ValidationError as error:
                 form.add_error("file", error.message_dict.get("file", error.messages))
             else:

@@ -1,4 +1,5 @@
-"""Import an F0 list from the command line, in this process: `import_cases FILE --user USERNAME --json`."""
+"""Import an F0 list (or, with `--kind doses`, a dose list) from the command line, in this process:
+`import_cases FILE --user USERNAME [--kind doses] --json`."""
 
 import json
 import time
@@ -8,7 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-import phongdich.cases.importer  # noqa: F401  registers the "cases" importer
+import phongdich.cases.importer  # registers the "cases" importer
+import phongdich.vaccination.importer  # noqa: F401  registers the "doses" importer
 from phongdich.accounts.models import User
 from phongdich.imports.engine import import_job_run
 from phongdich.imports.models import ImportJob
@@ -21,6 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="tệp .xlsx/.xls/.ods/.csv")
         parser.add_argument("--user", required=True, help="tên đăng nhập của người nhập (quyết định địa bàn)")
+        parser.add_argument(
+            "--kind", choices=("cases", "doses"), default="cases", help="cases: danh sách F0; doses: danh sách mũi tiêm"
+        )
         parser.add_argument("--resume", type=int, help="tiếp tục lượt nhập có mã này thay vì nhập tệp mới")
         parser.add_argument("--json", action="store_true", help="in một đối tượng JSON")
 
@@ -41,7 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tệp {path}.")
             try:
                 with path.open("rb") as f:
-                    job = import_job_create(actor=user, file=f, name=path.name, enqueue=False)
+                    job = import_job_create(actor=user, file=f, name=path.name, kind=options["kind"], enqueue=False)
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from error
         job = import_job_run(job=job)

@@ -1,0 +1,319 @@
+"""Writes of vaccination: recording and deleting doses, each person's summary kept current, certificates."""
+
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phongdich.accounts.models import User
+from phongdich.audit.models import Event
+from phongdich.audit.services import audit_record, diff
+from phongdich.cases.models import Case
+from phongdich.cases.services import RISK_AGE, age_at
+from phongdich.people.models import Person
+from phongdich.rules.vaccination import (
+    DoseFact,
+    dose_check,
+    dose_kind_infer,
+    product_code,
+    vaccination_next,
+)
+from phongdich.vaccination.models import Dose, PersonVaccination, VaccinationCertificate
+
+# Persons per round of the summary refresh: two reads and one write each, whatever the total.
+REFRESH_CHUNK = 5000
+
+# The conditions of the person registry (people/data/conditions.json) that CV 10722/BYT-DP counts as moderate or
+# severe immunodeficiency: they make the additional dose part of the primary course.
+IMMUNOCOMPROMISED_CONDITIONS = ("immunodeficiency", "transplant", "cancer", "hiv", "immunosuppressants")
+
+_SUMMARY_FIELDS = (
+    "ward_id",
+    "birth_year",
+    "doses",
+    "first_dose_on",
+    "last_dose_on",
+    "last_product",
+    "status",
+    "primary_complete_on",
+    "next_kind",
+    "next_due_on",
+    "next_products",
+    "next_note",
+    "rule_sets",
+    "priority",
+)
+
+
+def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _upsert_summaries(rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT (person) DO UPDATE of the summary rows, in one statement per call on either database.
+
+    `homebound` is written only for new rows: an officer's answer survives every refresh. PostgreSQL takes every
+    row in one multi-row statement (bulk_create); on SQLite, whose statements hold 999 parameters (50 rows),
+    one statement prepared once and run for each row (executemany) costs no more and stays one query."""
+    if not rows:
+        return
+    update_fields = [name.removesuffix("_id") for name in _SUMMARY_FIELDS] + ["updated_at"]
+    if connection.vendor != "sqlite":
+        PersonVaccination.objects.bulk_create(
+            [PersonVaccination(**row) for row in rows],
+            update_conflicts=True,
+            unique_fields=["person"],
+            update_fields=update_fields,
+        )
+        return
+    meta = PersonVaccination._meta
+    fields = [meta.get_field(name) for name in ("person", *update_fields, "homebound")]
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    assignments = ", ".join(f"{qn(field.column)} = EXCLUDED.{qn(field.column)}" for field in fields[1:-1])
+    # Identifiers come from the model's meta; every value is a parameter.
+    sql = f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES ({placeholders}) "  # noqa: S608
+    sql += f"ON CONFLICT ({qn('person_id')}) DO UPDATE SET {assignments}"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    json_fields = {field.attname for field in fields if field.get_internal_type() == "JSONField"}
+    params = []
+    for row in rows:
+        values = {**row, "homebound": False, "updated_at": now}
+        for name in json_fields:
+            values[name] = json.dumps(values[name])
+        params.append([values[field.attname] for field in fields])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def person_vaccination_refresh(*, person_ids: Iterable[int], on: date | None = None) -> int:
+    """Recompute the summary rows (status, next dose, priority) of these persons from their doses; returns how
+    many rows were written. Per 5,000 persons: one query for the persons, one for their doses, one upsert.
+
+    Merged-away persons lose their row (their doses belong to the person they were merged into)."""
+    on = on or timezone.localdate()
+    written = 0
+    for chunk in _chunks(dict.fromkeys(person_ids), REFRESH_CHUNK):
+        persons = list(
+            Person.objects.filter(pk__in=chunk)
+            .annotate(
+                has_condition=Exists(Person.conditions.through.objects.filter(person_id=OuterRef("pk"))),
+                immunocompromised=Exists(
+                    Person.conditions.through.objects.filter(
+                        person_id=OuterRef("pk"), condition__code__in=IMMUNOCOMPROMISED_CONDITIONS
+                    )
+                ),
+                infected_on=Subquery(
+                    Case.objects.filter(person_id=OuterRef("pk"), confirmed_on__lte=on)
+                    .order_by("-confirmed_on")
+                    .values("confirmed_on")[:1]
+                ),
+            )
+            .values(
+                "pk",
+                "merged_into_id",
+                "ward_id",
+                "birth_date",
+                "birth_year",
+                "has_condition",
+                "immunocompromised",
+                "infected_on",
+                "vaccination__homebound",
+            )
+        )
+        doses: dict[int, list[DoseFact]] = defaultdict(list)
+        rows = Dose.objects.filter(person_id__in=chunk).order_by("person_id", "given_on")
+        for person_id, given_on, product, kind in rows.values_list("person_id", "given_on", "product", "kind"):
+            doses[person_id].append(DoseFact(given_on=given_on, product=product, kind=kind))
+
+        summaries: list[dict[str, Any]] = []
+        merged: list[int] = []
+        for person in persons:
+            if person["merged_into_id"] is not None:
+                merged.append(person["pk"])
+                continue
+            facts = doses.get(person["pk"], [])
+            birth_year = person["birth_year"] or (person["birth_date"].year if person["birth_date"] else None)
+            nxt = vaccination_next(
+                birth_date=person["birth_date"],
+                birth_year=birth_year,
+                doses=facts,
+                on=on,
+                infected_on=person["infected_on"],
+                immunocompromised=person["immunocompromised"],
+            )
+            age = age_at(birth_year=birth_year, birth_date=person["birth_date"], on=on)
+            summaries.append(
+                {
+                    "person_id": person["pk"],
+                    "ward_id": person["ward_id"],
+                    "birth_year": birth_year,
+                    "doses": len(facts),
+                    "first_dose_on": facts[0].given_on if facts else None,
+                    "last_dose_on": facts[-1].given_on if facts else None,
+                    "last_product": facts[-1].product if facts else "",
+                    "status": nxt.status,
+                    "primary_complete_on": nxt.primary_complete_on,
+                    "next_kind": nxt.kind or "",
+                    "next_due_on": nxt.due_on,
+                    "next_products": list(nxt.products),
+                    "next_note": (nxt.note or "")[:255],
+                    "rule_sets": list(nxt.rule_sets),
+                    "priority": bool(
+                        (age is not None and age >= RISK_AGE)
+                        or person["has_condition"]
+                        or person["vaccination__homebound"]
+                    ),
+                }
+            )
+        if merged:
+            PersonVaccination.objects.filter(pk__in=merged).delete()
+        _upsert_summaries(summaries)
+        written += len(summaries)
+    return written
+
+
+def _facts(person: Person, *, exclude_pk: int | None = None) -> list[DoseFact]:
+    doses = Dose.objects.filter(person=person).exclude(pk=exclude_pk).order_by("given_on")
+    return [DoseFact(given_on=d.given_on, product=d.product, kind=d.kind) for d in doses]
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+@transaction.atomic
+def dose_record(
+    *,
+    actor: User,
+    person: Person,
+    given_on: date,
+    product: str,
+    kind: str | None = None,
+    lot: str = "",
+    site: str = "",
+    given_by: str = "",
+) -> tuple[Dose, list[str]]:
+    """Record one dose. Refused (ValidationError by field) when the rules say it cannot be; doubtful but possible
+    (e.g. a second dose earlier than the interval) it is kept and the returned flags say why, also in the audit."""
+    if person.ward_id is None:
+        raise ValidationError({"person": _("Người này chưa có phường/xã nên chưa ghi được mũi tiêm.")})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("Ngày tiêm không được sau hôm nay.")})
+    code = product_code(product)
+    if code is None:
+        raise ValidationError({"product": _("Không nhận ra vắc xin “%(product)s”.") % {"product": product}})
+    # Lock the person so two officers recording at once see each other's doses (kind inference, duplicates).
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if Dose.objects.filter(person=person, given_on=given_on).exists():
+        raise ValidationError({"given_on": _("Đã có mũi tiêm ngày %(day)s.") % {"day": _day(given_on)}})
+    previous = [fact for fact in _facts(person) if fact.given_on < given_on]
+    if kind is None:
+        kind = dose_kind_infer(previous=previous, product=code, on=given_on)
+    fact = DoseFact(given_on=given_on, product=code, kind=kind)
+    problems = dose_check(birth_date=person.birth_date, birth_year=person.birth_year, previous=previous, dose=fact)
+    blocking = {field: message for field, message, is_blocking in problems if is_blocking}
+    if blocking:
+        raise ValidationError(blocking)
+    flags = [message for _field, message, is_blocking in problems if not is_blocking]
+    try:
+        with transaction.atomic():
+            dose = Dose.objects.create(
+                person=person, given_on=given_on, product=code, kind=kind, lot=lot.strip(), site=site.strip(),
+                given_by=given_by.strip(), ward_id=person.ward_id, created_by=actor,
+            )  # fmt: skip
+    except IntegrityError as error:
+        raise ValidationError({"given_on": _("Đã có mũi tiêm ngày %(day)s.") % {"day": _day(given_on)}}) from error
+    audit_record(
+        actor=actor,
+        event=Event.CREATE,
+        target_type="dose",
+        target_id=dose.pk,
+        area=person.ward,
+        changes={"person": person.pk, "given_on": given_on, "product": code, "kind": kind, "lot": dose.lot},
+        extra={"flags": flags} if flags else None,
+    )
+    person_vaccination_refresh(person_ids=[person.pk])
+    return dose, flags
+
+
+@transaction.atomic
+def dose_delete(*, actor: User, dose: Dose, reason: str) -> None:
+    """Delete a dose entered by mistake; the reason is kept in the audit record."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do xoá mũi tiêm.")})
+    person_id = dose.person_id
+    audit_record(
+        actor=actor,
+        event=Event.DELETE,
+        target_type="dose",
+        target_id=dose.pk,
+        area=dose.ward,
+        changes={"person": person_id, "given_on": dose.given_on, "product": dose.product, "kind": dose.kind,
+                 "lot": dose.lot},
+        extra={"reason": reason},
+    )  # fmt: skip
+    dose.delete()
+    person_vaccination_refresh(person_ids=[person_id])
+
+
+@transaction.atomic
+def person_homebound_set(*, actor: User, person: Person, homebound: bool) -> PersonVaccination:
+    """Mark a person as unable to come to a vaccination site (a mobile team goes to them); they become priority."""
+    summary = PersonVaccination.objects.select_for_update().filter(pk=person.pk).first()
+    if summary is None:
+        person_vaccination_refresh(person_ids=[person.pk])
+        summary = PersonVaccination.objects.select_for_update().get(pk=person.pk)
+    changes = diff(summary, {"homebound": homebound})
+    if changes:
+        PersonVaccination.objects.filter(pk=person.pk).update(homebound=homebound)
+        audit_record(
+            actor=actor,
+            event=Event.UPDATE,
+            target_type="person_vaccination",
+            target_id=person.pk,
+            area=person.ward,
+            changes=changes,
+        )
+        person_vaccination_refresh(person_ids=[person.pk])
+    return PersonVaccination.objects.get(pk=person.pk)
+
+
+@transaction.atomic
+def vaccination_certificate_issue(*, actor: User, person: Person) -> VaccinationCertificate:
+    """Issue (or re-issue) a person's vaccination record: a new token, so an old printed QR code stops working."""
+    if not Dose.objects.filter(person=person).exists():
+        raise ValidationError({"person": _("Người này chưa có mũi tiêm nào để cấp giấy.")})
+    token = secrets.token_urlsafe(32)
+    certificate = VaccinationCertificate.objects.select_for_update().filter(person=person).first()
+    if certificate is None:
+        certificate = VaccinationCertificate.objects.create(person=person, token=token, issued_by=actor)
+        event = Event.CREATE
+    else:
+        certificate.token = token
+        certificate.issued_by = actor
+        certificate.issued_at = timezone.now()
+        certificate.save(update_fields=["token", "issued_by", "issued_at"])
+        event = Event.UPDATE
+    audit_record(
+        actor=actor,
+        event=event,
+        target_type="vaccination_certificate",
+        target_id=certificate.pk,
+        area=person.ward,
+        changes={"person": person.pk},
+    )
+    return certificate
