@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from phongdich.rules.registry import rule_set_by_code, rule_set_in_force_or_none, rule_sets
@@ -318,8 +319,14 @@ def _status(history: _History, needed: int) -> str:
     return VaccinationStatus.PARTIAL.value
 
 
+@cache
+def _kind_labels(language: str | None) -> dict[str, str]:
+    return {kind: str(label) for kind, label in DoseKind.choices}
+
+
 def _kind_label(kind: str) -> str:
-    return str(dict(DoseKind.choices).get(kind, kind))
+    # Translated once per language: dose_check runs for every row of a 100,000-row import.
+    return _kind_labels(get_language()).get(kind, kind)
 
 
 def _booster_2_qualifies(rule: _Next, age: int | None, immunocompromised: bool) -> bool:

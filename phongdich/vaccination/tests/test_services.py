@@ -204,7 +204,8 @@ class SummaryTests(PhongdichTestCase):
         with CaptureQueriesContext(connection) as many_queries:
             self.assertEqual(person_vaccination_refresh(person_ids=many, on=date(2022, 1, 10)), 400)
         self.assertEqual(len(many_queries), len(few_queries))
-        self.assertLessEqual(len(many_queries), 4)
+        # persons, doses, upsert; on PostgreSQL the upsert is scratch table, truncate, COPY, merge
+        self.assertLessEqual(len(many_queries), 6 if connection.vendor == "postgresql" else 4)
         rows = PersonVaccination.objects.filter(pk__in=many)
         self.assertEqual(rows.count(), 400)
         self.assertEqual(rows.filter(status=VaccinationStatus.PRIMARY_COMPLETE, doses=2).count(), 400)
