@@ -15,6 +15,7 @@ from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record, diff
 from phongdich.cases.models import Case
 from phongdich.people.models import Condition, Person
+from phongdich.vaccination.models import Dose
 from phongdich.vntext import fold, nfc
 
 
@@ -107,12 +108,16 @@ def person_merge(*, actor: User, source: Person, target: Person) -> Person:
     same_day = Case.objects.filter(person=target).values("confirmed_on")
     if Case.objects.filter(person=source, confirmed_on__in=same_day).exists():
         raise ValidationError(_("Hai người có F0 cùng ngày dương tính; hãy xử lý trùng F0 trước khi gộp."))
+    dose_days = Dose.objects.filter(person=target).values("given_on")
+    if Dose.objects.filter(person=source, given_on__in=dose_days).exists():
+        raise ValidationError(_("Hai người có mũi tiêm cùng ngày; hãy xoá mũi trùng trước khi gộp."))
     filled: dict[str, Any] = {}
     for name in _FILLABLE:
         if not getattr(target, name) and getattr(source, name):
             filled[name] = getattr(source, name)
     moved_cases = list(Case.objects.filter(person=source).values_list("pk", flat=True))
     Case.objects.filter(person=source).update(person=target)
+    moved_doses = Dose.objects.filter(person=source).update(person=target)
     if "national_id" in filled:
         Person.objects.filter(pk=source.pk).update(national_id=None)
     for name, value in filled.items():
@@ -122,10 +127,16 @@ def person_merge(*, actor: User, source: Person, target: Person) -> Person:
     target.conditions.add(*source.conditions.all())
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
+    # The vaccination summaries follow: the target's is recomputed, the merged-away person's removed.
+    from phongdich.vaccination.services import (
+        person_vaccination_refresh,
+    )
+
+    person_vaccination_refresh(person_ids=[target.pk, source.pk])
     audit_record(
         actor=actor, event=Event.MERGE, target_type="person", target_id=target.pk, area=target.ward,
         changes={k: [None, v] for k, v in filled.items()},
-        extra={"merged_from": source.pk, "moved_cases": moved_cases},
+        extra={"merged_from": source.pk, "moved_cases": moved_cases, "moved_doses": moved_doses},
     )  # fmt: skip
     return target
 

@@ -104,7 +104,7 @@ class PersonMergeTests(PhongdichTestCase):
         assert target.address == "5 Hàng Bông"
         log = AuditLog.objects.get(event=Event.MERGE)
         assert log.target_id == target.pk
-        assert log.extra == {"merged_from": source.pk, "moved_cases": [case.pk]}
+        assert log.extra == {"merged_from": source.pk, "moved_cases": [case.pk], "moved_doses": 0}
 
     def test_refuses_different_national_ids(self) -> None:
         source = self.create_person(national_id="001080012345")

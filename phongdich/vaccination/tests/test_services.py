@@ -232,3 +232,27 @@ class CertificateIssueTests(PhongdichTestCase):
         self.assertNotEqual(first.token, second.token)
         self.assertEqual(second.issued_by, self.district_officer_a)
         self.assertEqual(AuditLog.objects.filter(target_type="vaccination_certificate").count(), 2)
+
+
+class MergeTests(PhongdichTestCase):
+    def test_a_merge_moves_the_doses_and_the_summary_follows(self) -> None:
+        from phongdich.people.services import person_merge
+
+        source = self.create_person(full_name="Lê Văn Nam", birth_year=1980)
+        target = self.create_person(full_name="Lê Văn Nam", birth_year=1980, phone="0912000111")
+        dose_record(actor=self.ward_officer_a1, person=source, given_on=date(2021, 9, 1), product="pfizer")
+        dose_record(actor=self.ward_officer_a1, person=target, given_on=date(2021, 9, 22), product="pfizer")
+        person_merge(actor=self.city_admin, source=source, target=target)
+        assert Dose.objects.filter(person=target).count() == 2
+        assert not PersonVaccination.objects.filter(person=source).exists()
+        assert PersonVaccination.objects.get(person=target).status == VaccinationStatus.PRIMARY_COMPLETE
+
+    def test_doses_on_the_same_day_block_the_merge(self) -> None:
+        from phongdich.people.services import person_merge
+
+        source = self.create_person(full_name="Lê Văn Nam", birth_year=1980)
+        target = self.create_person(full_name="Lê Văn Nam", birth_year=1980, phone="0912000111")
+        for person in (source, target):
+            dose_record(actor=self.ward_officer_a1, person=person, given_on=date(2021, 9, 1), product="pfizer")
+        with self.assertRaises(ValidationError):
+            person_merge(actor=self.city_admin, source=source, target=target)
