@@ -9,6 +9,7 @@ python manage.py seed_areas
 python manage.py seed_demo
 python manage.py seed_care
 python manage.py seed_homecare
+python manage.py seed_vaccination
 python manage.py db_worker --no-reload --interval 0.5 &
 worker=$!
 # Emergency alerts nobody has acted on are escalated to the district: checked every minute.
