@@ -26,6 +26,7 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -42,6 +43,8 @@ from phongdich.audit.services import audit_record
 from phongdich.vaccination.models import (
     AgeGroup,
     CampaignDay,
+    CoverageDay,
+    CoverageTally,
     Dose,
     PersonVaccination,
     PopulationByAge,
@@ -296,15 +299,18 @@ def _ward_counts(*, wards: list[int], on: date) -> dict[int, dict[str, Counts]]:
     For today or later the status is enough (ward, birth_year, status: the `vacc_coverage` index alone);
     for a past date the dose dates decide (boosted: the last dose was on or before `on`)."""
     band = age_band_expression(on=on)
-    rows = PersonVaccination.objects.filter(ward_id__in=wards).annotate(band=band).exclude(band__isnull=True).order_by()
     result: dict[int, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     if on >= timezone.localdate():
-        for ward_id, key, status, n in rows.values_list("ward_id", "band", "status").annotate(n=Count("*")):
+        # Today: the tallies kept by person_vaccination_refresh (a few rows per ward and birth year).
+        tallies = CoverageTally.objects.filter(ward_id__in=wards).annotate(band=band).exclude(band__isnull=True)
+        grouped = tallies.order_by().values_list("ward_id", "band", "status").annotate(n=Sum("persons"))
+        for ward_id, key, status, n in grouped:
             counts = result[ward_id][key]
             counts.vaccinated += n if status in _DOSED else 0
             counts.primary += n if status in _PRIMARY else 0
             counts.boosted += n if status == VaccinationStatus.BOOSTED else 0
         return result
+    rows = PersonVaccination.objects.filter(ward_id__in=wards).annotate(band=band).exclude(band__isnull=True).order_by()
     grouped = rows.values_list("ward_id", "band").annotate(
         vaccinated=Count("pk", filter=Q(first_dose_on__lte=on)),
         primary=Count("pk", filter=Q(primary_complete_on__lte=on)),
@@ -413,24 +419,15 @@ def coverage_trend(
     weeks = max(1, min(weeks, 104))
     scope = coverage_scope(user=user, district_id=district_id, ward_id=ward_id)
     start = on - timedelta(days=7 * weeks - 1)
-    rows = PersonVaccination.objects.filter(ward_id__in=_ward_list(scope))
-    before = rows.aggregate(
-        vaccinated=Count("pk", filter=Q(first_dose_on__lt=start)),
-        primary=Count("pk", filter=Q(primary_complete_on__lt=start)),
+    # The daily tallies kept by person_vaccination_refresh: a few hundred rows per ward, not every person.
+    days = CoverageDay.objects.filter(ward_id__in=_ward_list(scope)).order_by()
+    before = days.filter(day__lt=start).aggregate(
+        vaccinated=Sum("persons", filter=Q(event="first")), primary=Sum("persons", filter=Q(event="primary"))
     )
-    first = dict(
-        rows.filter(first_dose_on__gte=start, first_dose_on__lte=on)
-        .values_list("first_dose_on")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    primary = dict(
-        rows.filter(primary_complete_on__gte=start, primary_complete_on__lte=on)
-        .values_list("primary_complete_on")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    vaccinated, complete = before["vaccinated"], before["primary"]
+    in_range = days.filter(day__gte=start, day__lte=on).values_list("day", "event").annotate(n=Sum("persons"))
+    first = {day: n for day, event, n in in_range if event == "first"}
+    primary = {day: n for day, event, n in in_range if event == "primary"}
+    vaccinated, complete = before["vaccinated"] or 0, before["primary"] or 0
     points = []
     day = start
     for week in range(weeks):

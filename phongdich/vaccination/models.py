@@ -137,3 +137,33 @@ class VaccinationCertificate(models.Model):
     token = models.CharField(max_length=43, unique=True)
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class CoverageTally(models.Model):
+    """How many persons of a ward, born in a year, have a status: today's coverage sums these few thousand
+    rows instead of counting 8 million summaries. Kept by `person_vaccination_refresh` (the change of each
+    person it recomputes); `manage.py rebuild_coverage` recounts everything. Unknown birth years are left out,
+    as coverage by age leaves them out."""
+
+    ward = models.ForeignKey(Area, on_delete=models.PROTECT, db_index=False, related_name="+")
+    birth_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=15, choices=VaccinationStatus.choices)
+    persons = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "birth_year", "status"], name="coverage_tally_unique"),
+        ]
+
+
+class CoverageDay(models.Model):
+    """How many persons of a ward had their first dose ("first") or completed the primary course ("primary")
+    on a day: the coverage trend reads these. Kept like CoverageTally."""
+
+    ward = models.ForeignKey(Area, on_delete=models.PROTECT, db_index=False, related_name="+")
+    day = models.DateField()
+    event = models.CharField(max_length=7)
+    persons = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ward", "day", "event"], name="coverage_day_unique")]

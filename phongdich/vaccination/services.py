@@ -2,15 +2,15 @@
 
 import json
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,13 @@ from phongdich.rules.vaccination import (
     product_code,
     vaccination_next,
 )
-from phongdich.vaccination.models import Dose, PersonVaccination, VaccinationCertificate
+from phongdich.vaccination.models import (
+    CoverageDay,
+    CoverageTally,
+    Dose,
+    PersonVaccination,
+    VaccinationCertificate,
+)
 
 # Persons per round of the summary refresh: two reads and one write each, whatever the total.
 REFRESH_CHUNK = 5000
@@ -184,11 +190,75 @@ def person_vaccination_refresh(*, person_ids: Iterable[int], on: date | None = N
                     ),
                 }
             )
+        before = list(PersonVaccination.objects.filter(pk__in=chunk).values_list(*_TALLIED))
         if merged:
             PersonVaccination.objects.filter(pk__in=merged).delete()
         _upsert_summaries(summaries)
+        _tallies_move(before=before, after=[tuple(row[f] for f in _TALLIED) for row in summaries])
         written += len(summaries)
     return written
+
+
+# --- coverage tallies -------------------------------------------------------------------------------------
+
+_TALLIED = ("ward_id", "birth_year", "status", "first_dose_on", "primary_complete_on")
+
+
+def _tallies_move(*, before: list[tuple[Any, ...]], after: list[tuple[Any, ...]]) -> None:
+    """Move CoverageTally and CoverageDay by what a refresh changed: −1 for each person's old summary, +1 for
+    the new one; only the net changes are written, as increments (never a recount)."""
+    status_delta: Counter[tuple[int, int, str]] = Counter()
+    day_delta: Counter[tuple[int, date, str]] = Counter()
+    for rows, sign in ((before, -1), (after, 1)):
+        for ward_id, birth_year, status, first_on, primary_on in rows:
+            if ward_id is None:
+                continue
+            if birth_year is not None:
+                status_delta[(ward_id, birth_year, status)] += sign
+            if first_on is not None:
+                day_delta[(ward_id, first_on, "first")] += sign
+            if primary_on is not None:
+                day_delta[(ward_id, primary_on, "primary")] += sign
+    _increment(CoverageTally, ("ward", "birth_year", "status"), {k: n for k, n in status_delta.items() if n})
+    _increment(CoverageDay, ("ward", "day", "event"), {k: n for k, n in day_delta.items() if n})
+
+
+def _increment(model: type[models.Model], key_fields: tuple[str, ...], deltas: dict[tuple[Any, ...], int]) -> None:
+    if not deltas:
+        return
+    qn = connection.ops.quote_name
+    meta = model._meta
+    keys = [meta.get_field(name).column for name in key_fields]
+    columns = ", ".join(qn(c) for c in [*keys, "persons"])
+    placeholders = ", ".join(["%s"] * (len(keys) + 1))
+    table = qn(meta.db_table)
+    # Identifiers come from the model's meta; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({', '.join(qn(c) for c in keys)}) "  # noqa: S608
+        f"DO UPDATE SET persons = {table}.persons + EXCLUDED.persons"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*key, n) for key, n in deltas.items()])
+
+
+@transaction.atomic
+def coverage_tallies_rebuild() -> tuple[int, int]:
+    """Recount CoverageTally and CoverageDay from the summaries (after a bulk load, or to repair drift)."""
+    CoverageTally.objects.all().delete()
+    CoverageDay.objects.all().delete()
+    rows = PersonVaccination.objects.filter(ward__isnull=False)
+    CoverageTally.objects.bulk_create(
+        CoverageTally(ward_id=w, birth_year=y, status=s, persons=n)
+        for w, y, s, n in rows.filter(birth_year__isnull=False).values_list("ward_id", "birth_year", "status")
+        .annotate(n=Count("*")).order_by()
+    )  # fmt: skip
+    days: Counter[tuple[int, date, str]] = Counter()
+    for field, event in (("first_dose_on", "first"), ("primary_complete_on", "primary")):
+        grouped = rows.filter(**{f"{field}__isnull": False}).values_list("ward_id", field).annotate(n=Count("*"))
+        for ward_id, day, n in grouped.order_by():
+            days[(ward_id, day, event)] += n
+    CoverageDay.objects.bulk_create(CoverageDay(ward_id=w, day=d, event=e, persons=n) for (w, d, e), n in days.items())
+    return CoverageTally.objects.count(), CoverageDay.objects.count()
 
 
 def _facts(person: Person, *, exclude_pk: int | None = None) -> list[DoseFact]:

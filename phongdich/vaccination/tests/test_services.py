@@ -11,6 +11,7 @@ from phongdich.people.models import Condition, Person
 from phongdich.testing import PhongdichTestCase
 from phongdich.vaccination.models import Dose, DoseKind, PersonVaccination, VaccinationCertificate, VaccinationStatus
 from phongdich.vaccination.services import (
+    coverage_tallies_rebuild,
     dose_delete,
     dose_record,
     person_homebound_set,
@@ -204,8 +205,9 @@ class SummaryTests(PhongdichTestCase):
         with CaptureQueriesContext(connection) as many_queries:
             self.assertEqual(person_vaccination_refresh(person_ids=many, on=date(2022, 1, 10)), 400)
         self.assertEqual(len(many_queries), len(few_queries))
-        # persons, doses, upsert; on PostgreSQL the upsert is scratch table, truncate, COPY, merge
-        self.assertLessEqual(len(many_queries), 6 if connection.vendor == "postgresql" else 4)
+        # persons, doses, the summaries before, upsert, the two coverage tallies; on PostgreSQL the upsert is
+        # scratch table, truncate, COPY, merge
+        self.assertLessEqual(len(many_queries), 9 if connection.vendor == "postgresql" else 6)
         rows = PersonVaccination.objects.filter(pk__in=many)
         self.assertEqual(rows.count(), 400)
         self.assertEqual(rows.filter(status=VaccinationStatus.PRIMARY_COMPLETE, doses=2).count(), 400)
@@ -256,3 +258,31 @@ class MergeTests(PhongdichTestCase):
             dose_record(actor=self.ward_officer_a1, person=person, given_on=date(2021, 9, 1), product="pfizer")
         with self.assertRaises(ValidationError):
             person_merge(actor=self.city_admin, source=source, target=target)
+
+
+class CoverageTallyTests(PhongdichTestCase):
+    def test_refreshes_keep_the_tallies_equal_to_a_recount(self) -> None:
+        from phongdich.vaccination.models import CoverageDay, CoverageTally
+
+        people = [
+            self.create_person(full_name=f"Người {i}", birth_year=1960 + i, phone=f"09120001{i:02d}") for i in range(6)
+        ]
+        for person in people[:4]:
+            dose_record(actor=self.ward_officer_a1, person=person, given_on=date(2021, 9, 1), product="pfizer")
+        for person in people[:2]:
+            dose_record(actor=self.ward_officer_a1, person=person, given_on=date(2021, 9, 22), product="pfizer")
+        person_vaccination_refresh(person_ids=[p.pk for p in people])
+
+        def snapshot() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+            tallies = {
+                (t.ward_id, t.birth_year, t.status, t.persons) for t in CoverageTally.objects.filter(persons__gt=0)
+            }
+            days = {(d.ward_id, d.day, d.event, d.persons) for d in CoverageDay.objects.filter(persons__gt=0)}
+            return tallies, days
+
+        kept = snapshot()
+        assert (self.ward_a1.pk, 1960, VaccinationStatus.PRIMARY_COMPLETE, 1) in kept[0]
+        assert (self.ward_a1.pk, date(2021, 9, 1), "first", 4) in kept[1]
+        assert (self.ward_a1.pk, date(2021, 9, 22), "primary", 2) in kept[1]
+        coverage_tallies_rebuild()
+        assert snapshot() == kept
