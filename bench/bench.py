@@ -1,5 +1,6 @@
 """Benchmarks on PostgreSQL: F0 import vs raw COPY, import memory, F0 list and person search latency;
-with `--suite homecare` (or `all`, the default) also the home-care suite of bench/homecare.py.
+with `--suite homecare` (or `all`, the default) also the home-care suite of bench/homecare.py, and with
+`--suite vaccination` (or `all`) the vaccination suite of bench/vaccination.py.
 
 Each figure is printed beside its ceiling measured in the same run (raw COPY of the same rows,
 the bare SQL of the same query), written to bench/results/*.json, and summarised in
@@ -12,6 +13,7 @@ import json
 import os
 import platform
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -267,8 +269,16 @@ def bench_search(*, user: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, epilog="Other options go to bench/homecare.py.")
-    parser.add_argument("--suite", choices=("all", "registry", "homecare"), default="all")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        epilog="Other options go to bench/homecare.py (to bench/vaccination.py with --suite vaccination).",
+    )
+    parser.add_argument("--suite", choices=("all", "registry", "homecare", "vaccination"), default="all")
+    parser.add_argument(
+        "--vaccination-args",
+        default="",
+        help='options for bench/vaccination.py with --suite all, e.g. "--reuse-fixture"',
+    )
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=30_000)
     parser.add_argument("--big-import-rows", type=int, default=300_000)
@@ -281,6 +291,10 @@ def main() -> None:
     if args.suite in ("all", "homecare"):
         # Its own process: another database, and the HTTP part starts servers and a load generator.
         subprocess.run([sys.executable, str(ROOT / "bench" / "homecare.py"), *homecare_args], check=True)
+    if args.suite in ("all", "vaccination"):
+        # Its own process and database (8 million persons, 20 million doses).
+        vaccination_args = homecare_args if args.suite == "vaccination" else shlex.split(args.vaccination_args)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "vaccination.py"), *vaccination_args], check=True)
     from bench.report import write_performance_md
 
     write_performance_md()
