@@ -318,7 +318,11 @@ def _vaccination_section(vc: dict) -> list[str]:
                 f"| {run['sql_seconds']} ({run['queries']}) | ≥ {imp['target_rows_per_s']:,} {_verdict(ok)} "
                 f"| {copy['rows_per_s']:,} rows/s ({copy['seconds']} s) |"
             )
-        lines += ["", f"Reading the xlsx alone with calamine took {copy['calamine_read_seconds']} s."]
+        lines += [
+            "",
+            f"Reading the xlsx alone with calamine took {copy['calamine_read_seconds']} s. SQL s: the statements sent "
+            "through Django's cursor (the COPYs of new doses, persons and summaries are not in it).",
+        ]
         prof = imp.get("profile")
         if prof:
             shares = ", ".join(f"{g} {v} %" for g, v in prof["share_percent"].items() if v >= 2)
@@ -374,8 +378,9 @@ def _vaccination_section(vc: dict) -> list[str]:
         rows = what_if["rows"]
         lines += [
             "",
-            f"What the coverage page's counting queries would cost on rollup tables (not the app's code yet: scratch "
-            f"tables built from the summaries in {what_if['full_rebuild_seconds']} s; per ward × birth year × status "
+            f"What the coverage page's counting queries cost on rollup tables (scratch tables built from the summaries "
+            f"in {what_if['full_rebuild_seconds']} s — the app now keeps the ward-level ones as CoverageTally and "
+            f"CoverageDay, the district-level ones are not the app's code; per ward × birth year × status "
             f"{rows['ward_status']:,} rows, per district {rows['district_status']:,}; per ward × day of first doses and "
             f"completed primary courses {rows['ward_day']:,} rows, per district {rows['district_day']:,}):",
             "",
@@ -407,7 +412,7 @@ VACCINATION_NOTES = """### Reading the vaccination figures
 - **Machine.** PostgreSQL keeps its default 128 MB `shared_buffers`, and the VM's page cache held ~5 GB while the
   database is 8.5 GB: the import's random reads in the 4.3 GB dose table and the 2.4 GB person table largely go to
   disk. The re-import reads the same pages warm.
-- **Dose import (target not met, ~8× short on the first import).** Timed per statement (a separate 10,000-row
+- **Dose import (target not met, ~9× short on the first import).** Timed per statement (a separate 10,000-row
   import), the SQL time went mostly to reading the dose history of each batch's persons (`vaccination_dose WHERE
   person_id = ANY(…)`, ~1.3 s per 5,000 rows: ~17,000 page reads, because each person's 2–4 doses lie on different
   pages of a table filled in date order), looking persons up by CCCD / phone / name (~0.5 s per batch), the COPY of
@@ -422,20 +427,21 @@ VACCINATION_NOTES = """### Reading the vaccination figures
   and person look-up indexes are ~2.5 GB); (4) parse and check a batch in a second process while the first writes
   (the rules are pure Python; the VM has two cores); (5) for 20,000 rows/s on such a machine, run the schedule checks
   (`dose_check`, flags for review) as a pass after the load instead of inline.
-- **Coverage tables (target not met, ~10×).** The city table spends ~95 % of its time waiting for PostgreSQL: the
-  GROUP BY over the 7.3 million summary rows (an index-only scan of `vacc_coverage`, ~1.6 s) and the trend chart's
-  three queries (~0.5 s each: they filter on `first_dose_on` / `primary_complete_on`, which no index covers, so each
-  reads the whole table). A district's table costs nearly as much because the trend queries still read the whole
-  table. Counting 7 million rows cannot fit in 300 ms on this machine, whatever the index. Next step (coverage.py and
-  models): keep the counts in rollup tables written by `person_vaccination_refresh` in the same transaction — per
-  ward × birth year × status (~155,000 rows) and per ward × day of first doses and completed primary courses
-  (~175,000 rows), with district-level copies or sums for the city. Measured above on scratch tables, the city's
-  counts take ~2–30 ms and the trend ~1 ms, so the page would be left with its rendering (~100–150 ms today).
-  Coverage on a past date (`on` before today) would need the per-day table by birth year too (not measured). There
-  is no all-wards variant to measure: city users pick a district to see its wards.
+- **Coverage tables (met for today; not met for a past date).** Between the first runs of this suite and this one,
+  `coverage_table` and `coverage_trend` moved to the tallies `person_vaccination_refresh` now keeps (CoverageTally
+  per ward × birth year × status, ~154,000 rows here; CoverageDay per ward × day, ~267,000 rows), recounted after the
+  SQL load with `coverage_tallies_rebuild` (~17 s). Before, the city table took ~2.8–3.5 s (median) and a district's
+  ~2.2 s: a GROUP BY over the 7.3 million summaries (~1.6 s) and three trend queries reading the whole table (~0.5 s
+  each). Now the city table's SQL is ~100 ms (the tally GROUP BY ~50 ms, the trend ~25 ms, denominators ~20 ms) and
+  the rest is rendering. Still missed: coverage on a past date (`on` before today), which counts the summaries by
+  dose dates (~1.3 s of SQL). Next step (coverage.py): answer past dates from a per-day tally by birth year (first
+  dose / primary complete / boosted, per ward or per district), or offer past dates only as the trend. For more
+  headroom on today's city table, a district-level tally (or one GROUP BY over districts in SQL) brings its count
+  query from ~30–50 ms to ~3–6 ms (rollup measurements above). There is no all-wards variant to measure: city users
+  pick a district to see its wards.
 - **Due list (target not met, ~2×).** ~90 % SQL: the page query reads every due row of the ward (~27,500 rows on
   ~9,800 heap pages, mostly outside `shared_buffers`) to sort them by the computed ranks and keeps 50; the count adds
-  ~25 ms. Measured fix above (count + page ~6 ms instead of ~150 ms): a covering partial index
+  ~25 ms. Measured fix above (count + page ~8 ms instead of ~150 ms): a covering partial index
   `(ward, next_due_on) INCLUDE (birth_year, priority, homebound, person) WHERE next_due_on IS NOT NULL` in place of
   `vacc_due` (models + migration), and a deferred join in the due view: paginate the primary keys, then load those 50
   rows (`rows.filter(pk__in=Subquery(rows.values("pk")[offset:offset + 50]))`).
