@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +36,7 @@ from phongdich.vaccination.coverage import (
     due_list,
     due_list_export,
     due_list_rows,
+    due_page,
     population_by_age_set,
 )
 from phongdich.vaccination.models import AgeGroup
@@ -139,7 +139,7 @@ def _due(request: HttpRequest) -> tuple[DueFilterForm, dict[str, Any], date]:
 def due_view(request: HttpRequest) -> HttpResponse:
     form, values, on = _due(request)
     rows = due_list(user=request.user, on=on, **values)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = due_page(rows, number=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.urlencode()
     context = {"form": form, "page": page, "on": on, "query": query, "print_limit": PRINT_LIMIT}
     return render(request, "vaccination/due.html", context)
