@@ -421,9 +421,8 @@ VACCINATION_NOTES = """### Reading the vaccination figures
   bookkeeping — about 200 µs, so one core cannot exceed ~5,000 rows/s even with free SQL; 20,000 rows/s means
   ~50 µs a row. Next steps, in order:
   (1) importer + services: read a batch's dose history once and hand it to `person_vaccination_refresh` (it reads
-  persons and doses again); (2) models: drop the index on `vaccination_dose(person_id)` (318 MB), redundant with
-  `dose_unique_person_day`, which already starts with `person_id` — one index less to write per dose and to keep in
-  cache; (3) a production database server with memory for the working set (`shared_buffers` ≈ 25 % of RAM; the dose
+  persons and doses again); (2) done in this run: the index on `vaccination_dose(person_id)` is gone
+  (`dose_unique_person_day` starts with `person_id`); (3) a production database server with memory for the working set (`shared_buffers` ≈ 25 % of RAM; the dose
   and person look-up indexes are ~2.5 GB); (4) parse and check a batch in a second process while the first writes
   (the rules are pure Python; the VM has two cores); (5) for 20,000 rows/s on such a machine, run the schedule checks
   (`dose_check`, flags for review) as a pass after the load instead of inline.
@@ -439,12 +438,10 @@ VACCINATION_NOTES = """### Reading the vaccination figures
   headroom on today's city table, a district-level tally (or one GROUP BY over districts in SQL) brings its count
   query from ~30–50 ms to ~3–6 ms (rollup measurements above). There is no all-wards variant to measure: city users
   pick a district to see its wards.
-- **Due list (target not met, ~2×).** ~90 % SQL: the page query reads every due row of the ward (~27,500 rows on
-  ~9,800 heap pages, mostly outside `shared_buffers`) to sort them by the computed ranks and keeps 50; the count adds
-  ~25 ms. Measured fix above (count + page ~8 ms instead of ~150 ms): a covering partial index
-  `(ward, next_due_on) INCLUDE (birth_year, priority, homebound, person) WHERE next_due_on IS NOT NULL` in place of
-  `vacc_due` (models + migration), and a deferred join in the due view: paginate the primary keys, then load those 50
-  rows (`rows.filter(pk__in=Subquery(rows.values("pk")[offset:offset + 50]))`).
+- **Due list (met).** Was ~165 ms median (the page query read every due row of the ward, ~27,500 rows on ~9,800
+  heap pages, to sort them by the computed ranks). Now `vacc_due` is a covering partial index
+  `(ward, next_due_on) INCLUDE (birth_year, priority, homebound, person)` and `coverage.due_page` sorts and counts
+  the ids from that index alone, then loads the page's 50 rows: ~35 ms median, SQL ~15 ms.
 - **Printable list (not met; no target of its own, shown against the due list's).** It prints up to 5,000 rows
   (PRINT_LIMIT; the ward has ~17,000 overdue people aged 50+), 2.3 MB of HTML. SQL is ~0.2 s; the rest is the
   template: each `{{ row.N }}` on a list makes Django's variable lookup call `dir()` (75,000 calls, ~13 % of the
