@@ -20,16 +20,19 @@ from phongdich.areas.selectors import province
 from phongdich.cases.models import Case, Source, Status, TestKind
 from phongdich.cases.services import age_at, case_codes_allocate, is_high_risk
 from phongdich.imports.bulk import bulk_insert, select_in
+from phongdich.imports.columns import PERSON_SYNONYMS
 from phongdich.imports.engine import BatchOutcome, Row, register
 from phongdich.imports.models import ImportIssue, ImportJob, Severity
 from phongdich.people.identity import (
     InvalidValue,
+    ProbableKey,
     national_id_conflicts,
     parse_birth,
     parse_date,
     parse_national_id,
     parse_phone,
     parse_sex,
+    probable_key,
 )
 from phongdich.people.models import Person
 from phongdich.rules.registry import NoRuleInForce
@@ -37,15 +40,8 @@ from phongdich.rules.release import release_plan
 from phongdich.vntext import fold, nfc
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "full_name": ("ho va ten", "ho ten", "ho va ten benh nhan", "ho ten benh nhan", "ten benh nhan", "full name"),
-    "birth": ("ngay sinh", "nam sinh", "ngay/thang/nam sinh", "ngay thang nam sinh", "ngay sinh/nam sinh", "dob"),
-    "sex": ("gioi tinh", "gioi", "gt", "sex"),
-    "national_id": ("cccd/cmnd", "cmnd/cccd", "cccd", "cmnd", "so cccd", "so cmnd", "so cccd/cmnd", "can cuoc cong dan",
-                    "so dinh danh", "cccd/cmnd/ho chieu", "cmnd/cccd/ho chieu"),
-    "phone": ("so dien thoai", "sdt", "dien thoai", "so dt", "dt lien he", "dien thoai lien he", "phone"),
-    "address": ("dia chi", "dia chi cu tru", "noi o", "noi o hien tai", "dia chi noi o", "address"),
-    "ward": ("phuong/xa", "phuong xa", "phuong", "xa", "xa/phuong", "phuong/xa/thi tran"),
-    "district": ("quan/huyen", "quan huyen", "quan", "huyen", "quan/huyen/thi xa"),
+    **PERSON_SYNONYMS,
+    "full_name": (*PERSON_SYNONYMS["full_name"], "ho va ten benh nhan", "ho ten benh nhan", "ten benh nhan"),
     "sampled_on": ("ngay lay mau", "ngay xet nghiem", "ngay test"),
     "confirmed_on": ("ngay co ket qua", "ngay ket qua", "ngay co kq", "ngay duong tinh", "ngay tra ket qua",
                      "ngay xac dinh f0", "ngay phat hien"),
@@ -77,16 +73,6 @@ COLUMN_TITLES = {
     "test_kind": gettext_lazy("Loại xét nghiệm"),
 }
 _YES = {"x", "co", "1", "yes", "true", "mang thai", "co thai"}
-
-
-ProbableKey = tuple[str, int | None, str, int]
-
-
-def probable_key(name_search: str, birth_year: int | None, phone: str, ward_id: int) -> ProbableKey:
-    """Without a CCCD, the same folded name, birth year and phone is probably the same person
-    (people.selectors.person_probable_matches). A row with neither birth year nor phone is
-    compared within its ward only, so that re-importing it still finds the person it created."""
-    return (name_search, birth_year, phone, 0 if birth_year or phone else ward_id)
 
 
 @dataclass

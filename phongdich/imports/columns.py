@@ -6,6 +6,20 @@ from phongdich.vntext import fold
 
 # Columns every list has that no importer needs; they are not reported as unused.
 IGNORED = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
+
+# The person columns every list carries (F0 lists, dose lists, …), as their titles read once folded.
+PERSON_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "full_name": ("ho va ten", "ho ten", "full name"),
+    "birth": ("ngay sinh", "nam sinh", "ngay/thang/nam sinh", "ngay thang nam sinh", "ngay sinh/nam sinh", "dob"),
+    "sex": ("gioi tinh", "gioi", "gt", "sex"),
+    "national_id": ("cccd/cmnd", "cmnd/cccd", "cccd", "cmnd", "so cccd", "so cmnd", "so cccd/cmnd", "so cmnd/cccd",
+                    "can cuoc cong dan", "so dinh danh", "ma dinh danh", "cccd/cmnd/ho chieu", "cmnd/cccd/ho chieu",
+                    "so cmnd/cccd/ho chieu"),
+    "phone": ("so dien thoai", "sdt", "dien thoai", "so dt", "dt lien he", "dien thoai lien he", "phone"),
+    "address": ("dia chi", "dia chi cu tru", "noi o", "noi o hien tai", "dia chi noi o", "address"),
+    "ward": ("phuong/xa", "phuong xa", "phuong", "xa", "xa/phuong", "phuong/xa/thi tran", "xa/phuong/thi tran"),
+    "district": ("quan/huyen", "quan huyen", "quan", "huyen", "quan/huyen/thi xa"),
+}  # fmt: skip
 _NOISE = re.compile(r"\(.*?\)|[*:]")
 _SLASH = re.compile(r"\s*/\s*")
 

@@ -155,3 +155,13 @@ def parse_birth(raw: object) -> tuple[date | None, int]:
     if birth_date and birth_date > date.today():
         raise InvalidValue(_("Ngày sinh ở tương lai."))
     return birth_date, year
+
+
+ProbableKey = tuple[str, int | None, str, int]
+
+
+def probable_key(name_search: str, birth_year: int | None, phone: str, ward_id: int) -> ProbableKey:
+    """Without a CCCD, the same folded name, birth year and phone is probably the same person
+    (people.selectors.person_probable_matches); the importers match list rows by it. A row with neither birth
+    year nor phone is compared within its ward only, so that re-importing it still finds the person it created."""
+    return (name_search, birth_year, phone, 0 if birth_year or phone else ward_id)

@@ -20,18 +20,20 @@ from phongdich.areas.matching import WardMatch, WardMatcher
 from phongdich.areas.models import Area
 from phongdich.areas.scoping import ward_ids
 from phongdich.areas.selectors import province
-from phongdich.cases.importer import ProbableKey, probable_key
 from phongdich.imports.bulk import bulk_insert, select_in
+from phongdich.imports.columns import PERSON_SYNONYMS
 from phongdich.imports.engine import BatchOutcome, Row, register
 from phongdich.imports.models import ImportIssue, ImportJob, Severity
 from phongdich.people.identity import (
     InvalidValue,
+    ProbableKey,
     national_id_conflicts,
     parse_birth,
     parse_date,
     parse_national_id,
     parse_phone,
     parse_sex,
+    probable_key,
 )
 from phongdich.people.models import Person
 from phongdich.rules.vaccination import DoseFact, dose_check, dose_kind_infer, product_code, products_in_force
@@ -40,17 +42,9 @@ from phongdich.vaccination.services import person_vaccination_refresh
 from phongdich.vntext import fold, nfc
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "full_name": ("ho va ten", "ho ten", "ho va ten nguoi tiem", "ho ten nguoi tiem", "ten nguoi tiem",
-                  "ho va ten nguoi duoc tiem", "ho ten doi tuong", "full name"),
-    "birth": ("ngay sinh", "nam sinh", "ngay/thang/nam sinh", "ngay thang nam sinh", "ngay sinh/nam sinh", "dob"),
-    "sex": ("gioi tinh", "gioi", "gt", "sex"),
-    "national_id": ("cccd/cmnd", "cmnd/cccd", "cccd", "cmnd", "so cccd", "so cmnd", "so cccd/cmnd", "so cmnd/cccd",
-                    "can cuoc cong dan", "so dinh danh", "ma dinh danh", "cccd/cmnd/ho chieu", "cmnd/cccd/ho chieu",
-                    "so cmnd/cccd/ho chieu"),
-    "phone": ("so dien thoai", "sdt", "dien thoai", "so dt", "dt lien he", "dien thoai lien he", "phone"),
-    "address": ("dia chi", "dia chi cu tru", "noi o", "noi o hien tai", "dia chi noi o", "address"),
-    "ward": ("phuong/xa", "phuong xa", "phuong", "xa", "xa/phuong", "phuong/xa/thi tran", "xa/phuong/thi tran"),
-    "district": ("quan/huyen", "quan huyen", "quan", "huyen", "quan/huyen/thi xa"),
+    **PERSON_SYNONYMS,
+    "full_name": (*PERSON_SYNONYMS["full_name"], "ho va ten nguoi tiem", "ho ten nguoi tiem", "ten nguoi tiem",
+                  "ho va ten nguoi duoc tiem", "ho ten doi tuong"),
     "given_on": ("ngay tiem", "ngay tiem chung", "ngay tiem vac xin", "ngay tiem vaccine", "thoi gian tiem",
                  "ngay thang tiem"),
     "product": ("ten vac xin", "vac xin", "loai vac xin", "ten vaccine", "vaccine", "loai vaccine", "ten vacxin",
