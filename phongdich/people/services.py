@@ -15,7 +15,7 @@ from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record, diff
 from phongdich.cases.models import Case
 from phongdich.people.models import Condition, Person
-from phongdich.vaccination.models import Dose
+from phongdich.vaccination.models import Dose, PersonVaccination
 from phongdich.vntext import fold, nfc
 
 
@@ -82,7 +82,16 @@ def person_update(*, actor: User, person: Person, data: PersonData) -> Person:
         person.conditions.set(data.conditions)
     if changes:
         _save_audited(actor=actor, person=person, values=new_values, changes=changes)
+        _vaccination_follows(person)
     return person
+
+
+def _vaccination_follows(person: Person) -> None:
+    """A person's ward, birth and conditions decide their vaccination summary (coverage cell, next dose, priority)."""
+    from phongdich.vaccination.services import person_vaccination_refresh
+
+    if PersonVaccination.objects.filter(person=person).exists():
+        person_vaccination_refresh(person_ids=[person.pk])
 
 
 def _save_audited(*, actor: User, person: Person, values: dict[str, Any], changes: dict[str, Any]) -> None:

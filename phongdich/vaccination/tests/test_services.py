@@ -286,3 +286,17 @@ class CoverageTallyTests(PhongdichTestCase):
         assert (self.ward_a1.pk, date(2021, 9, 22), "primary", 2) in kept[1]
         coverage_tallies_rebuild()
         assert snapshot() == kept
+
+
+class PersonUpdateTests(PhongdichTestCase):
+    def test_moving_ward_moves_the_summary_and_the_coverage_tally(self) -> None:
+        from phongdich.people.services import PersonData, person_update
+        from phongdich.vaccination.models import CoverageTally
+
+        person = self.create_person(full_name="Đinh Thị Mai", birth_year=1970)
+        dose_record(actor=self.ward_officer_a1, person=person, given_on=date(2021, 9, 1), product="pfizer")
+        data = PersonData(full_name="Đinh Thị Mai", birth_year=1970, sex="F", ward=self.ward_a2)
+        person_update(actor=self.city_admin, person=person, data=data)
+        assert PersonVaccination.objects.get(person=person).ward == self.ward_a2
+        moved = CoverageTally.objects.filter(birth_year=1970, status=VaccinationStatus.PARTIAL)
+        assert dict(moved.values_list("ward_id", "persons")) == {self.ward_a1.pk: 0, self.ward_a2.pk: 1}
