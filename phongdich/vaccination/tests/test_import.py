@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import date
 
-import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -13,6 +12,7 @@ from phongdich.audit.models import AuditLog, Event
 from phongdich.imports.engine import import_job_run
 from phongdich.imports.models import ImportJob, JobStatus, Severity
 from phongdich.imports.services import import_job_create
+from phongdich.imports.tests.test_import_cases import xlsx_bytes as sheet_bytes
 from phongdich.people.models import Person
 from phongdich.rules.vaccination import DoseFact, dose_check, products_in_force
 from phongdich.tests.test_api import ApiTestCase
@@ -28,19 +28,7 @@ BINH = {"Họ và tên": "Trần Văn Bình", "Ngày sinh": 1990, "Giới tính"
 
 
 def xlsx_bytes(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet()
-    sheet.write_row(0, 0, header)
-    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if isinstance(value, date):
-                sheet.write_datetime(r, c, value, date_format)
-            elif value is not None:
-                sheet.write(r, c, value)
-    workbook.close()
-    return buffer.getvalue()
+    return sheet_bytes(rows, header)
 
 
 def dose_row(n: int, person: dict[str, object], **overrides: object) -> list[object]:
