@@ -30,6 +30,9 @@ api.add_router("v1/triage", "phongdich.rules.api.router")
 api.add_router("v1/monitoring", "phongdich.monitoring.api.router")
 api.add_router("v1/care", "phongdich.care.api.router")
 api.add_router("v1/vaccination", "phongdich.vaccination.api.router")
+api.add_router("v1/contacts", "phongdich.contacts.api.router")
+api.add_router("v1/requests", "phongdich.hotline.api.router")
+api.add_router("v1/support", "phongdich.support.api.router")
 
 
 @api.exception_handler(AuthenticationError)

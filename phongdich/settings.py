@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "phongdich.monitoring",
     "phongdich.care",
     "phongdich.vaccination",
+    "phongdich.contacts",
+    "phongdich.hotline",
+    "phongdich.support",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,9 @@ urlpatterns = [
     path("theo-doi/", include("phongdich.monitoring.urls")),
     path("dieu-tri/", include("phongdich.care.urls")),
     path("tiem-chung/", include("phongdich.vaccination.urls")),
+    path("f1/", include("phongdich.contacts.urls")),
+    path("tong-dai/", include("phongdich.hotline.urls")),
+    path("ho-tro/", include("phongdich.support.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -34,10 +34,15 @@ class Perm(models.TextChoices):
     CASE_TRANSFER = "case.transfer", _("Chuyển tầng, chuyển viện, ra viện")
     CASE_RELEASE = "case.release", _("Xác nhận hoàn thành cách ly")
     VACCINATION_EDIT = "vaccination.edit", _("Ghi mũi tiêm, lập kế hoạch tiêm")
+    CONTACT_EDIT = "contact.edit", _("Ghi F1, theo dõi cách ly")
+    REQUEST_TAKE = "request.take", _("Tiếp nhận phản ánh, yêu cầu của người dân")
+    REQUEST_HANDLE = "request.handle", _("Xử lý, trả lời phản ánh")
+    PAYMENT_EDIT = "payment.edit", _("Lập, ghi chi trả hỗ trợ")
+    ALLOWANCE_EDIT = "allowance.edit", _("Sửa mức hỗ trợ")
 
 
 _READ = {Perm.CASE_VIEW, Perm.PERSON_VIEW}
-_CARE = {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE, Perm.CASE_TRANSFER}
+_CARE = {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE, Perm.CASE_TRANSFER, Perm.REQUEST_HANDLE}
 _OFFICER = (
     _READ
     | _CARE
@@ -49,18 +54,27 @@ _OFFICER = (
         Perm.STOCK_EDIT,
         Perm.CASE_RELEASE,
         Perm.VACCINATION_EDIT,
+        Perm.CONTACT_EDIT,
+        Perm.REQUEST_TAKE,
+        Perm.PAYMENT_EDIT,
     }
 )
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.STEERING: frozenset(_READ | {Perm.AUDIT_VIEW}),
-    Role.CITY_ADMIN: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT}),
+    Role.CITY_ADMIN: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT, Perm.ALLOWANCE_EDIT}),
     Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.FACILITY_EDIT}),
     Role.WARD_OFFICER: frozenset(_OFFICER),
-    # Community teams declare on patients' behalf, take alerts and hand out packages A.
-    Role.TEAM_MEMBER: frozenset(_READ | {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE}),
+    # Community teams declare on patients' behalf, take alerts, hand out packages A, trace F1 and answer requests.
+    Role.TEAM_MEMBER: frozenset(
+        _READ
+        | {Perm.DECLARATION_ENTER, Perm.ALERT_HANDLE, Perm.MEDICINE_DISPENSE, Perm.CONTACT_EDIT, Perm.REQUEST_HANDLE}
+    ),
     Role.DOCTOR: frozenset(_READ | _CARE | {Perm.MEDICINE_PRESCRIBE}),
-    Role.HOTLINE: frozenset(_READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.DECLARATION_ENTER}),
+    # Hotline operators take calls and messages, route them, and answer what they can on the line.
+    Role.HOTLINE: frozenset(
+        _READ | {Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.DECLARATION_ENTER, Perm.REQUEST_TAKE, Perm.REQUEST_HANDLE}
+    ),
     Role.LEADER: frozenset(_READ),
 }
 
