@@ -62,7 +62,9 @@ _OFFICER = (
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.STEERING: frozenset(_READ | {Perm.AUDIT_VIEW}),
-    Role.CITY_ADMIN: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT, Perm.ALLOWANCE_EDIT}),
+    Role.CITY_ADMIN: frozenset(
+        _OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT, Perm.ALLOWANCE_EDIT}
+    ),
     Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.FACILITY_EDIT}),
     Role.WARD_OFFICER: frozenset(_OFFICER),
     # Community teams declare on patients' behalf, take alerts, hand out packages A, trace F1 and answer requests.
