@@ -38,7 +38,7 @@ class Perm(models.TextChoices):
     REQUEST_TAKE = "request.take", _("Tiếp nhận phản ánh, yêu cầu của người dân")
     REQUEST_HANDLE = "request.handle", _("Xử lý, trả lời phản ánh")
     PAYMENT_EDIT = "payment.edit", _("Lập, ghi chi trả hỗ trợ")
-    ALLOWANCE_EDIT = "allowance.edit", _("Sửa mức hỗ trợ")
+    CONFIG_EDIT = "config.edit", _("Sửa cấu hình thành phố: mức hỗ trợ, thời hạn trả lời")
 
 
 _READ = {Perm.CASE_VIEW, Perm.PERSON_VIEW}
@@ -63,7 +63,7 @@ _OFFICER = (
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.STEERING: frozenset(_READ | {Perm.AUDIT_VIEW}),
     Role.CITY_ADMIN: frozenset(
-        _OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT, Perm.ALLOWANCE_EDIT}
+        _OFFICER | {Perm.AUDIT_VIEW, Perm.POPULATION_EDIT, Perm.USER_ADMIN, Perm.FACILITY_EDIT, Perm.CONFIG_EDIT}
     ),
     Role.DISTRICT_OFFICER: frozenset(_OFFICER | {Perm.AUDIT_VIEW, Perm.FACILITY_EDIT}),
     Role.WARD_OFFICER: frozenset(_OFFICER),
