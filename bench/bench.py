@@ -1,6 +1,7 @@
 """Benchmarks on PostgreSQL: F0 import vs raw COPY, import memory, F0 list and person search latency;
 with `--suite homecare` (or `all`, the default) also the home-care suite of bench/homecare.py, and with
-`--suite vaccination` (or `all`) the vaccination suite of bench/vaccination.py.
+`--suite vaccination` (or `all`) the vaccination suite of bench/vaccination.py, and with `--suite contacts` (or
+`all`) the F1 and hotline suite of bench/contacts.py.
 
 Each figure is printed beside its ceiling measured in the same run (raw COPY of the same rows,
 the bare SQL of the same query), written to bench/results/*.json, and summarised in
@@ -273,11 +274,14 @@ def main() -> None:
         description=__doc__,
         epilog="Other options go to bench/homecare.py (to bench/vaccination.py with --suite vaccination).",
     )
-    parser.add_argument("--suite", choices=("all", "registry", "homecare", "vaccination"), default="all")
+    parser.add_argument("--suite", choices=("all", "registry", "homecare", "vaccination", "contacts"), default="all")
     parser.add_argument(
         "--vaccination-args",
         default="",
         help='options for bench/vaccination.py with --suite all, e.g. "--reuse-fixture"',
+    )
+    parser.add_argument(
+        "--contacts-args", default="", help='options for bench/contacts.py with --suite all, e.g. "--reuse-fixture"'
     )
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=30_000)
@@ -295,6 +299,10 @@ def main() -> None:
         # Its own process and database (8 million persons, 20 million doses).
         vaccination_args = homecare_args if args.suite == "vaccination" else shlex.split(args.vaccination_args)
         subprocess.run([sys.executable, str(ROOT / "bench" / "vaccination.py"), *vaccination_args], check=True)
+    if args.suite in ("all", "contacts"):
+        # Its own process and database (2 million F1, 500,000 requests).
+        contacts_args = homecare_args if args.suite == "contacts" else shlex.split(args.contacts_args)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "contacts.py"), *contacts_args], check=True)
     from bench.report import write_performance_md
 
     write_performance_md()
