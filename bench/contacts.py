@@ -186,8 +186,8 @@ def build_fixture(*, persons: int, cases: int, contacts: int, requests: int) -> 
 def _build_cluster(*, city: Any, today: Any, first_free: int) -> int:
     """A 500-person cluster through the real services: F0 → 99 F1, 20 of whom become F0 with 20 F1 each."""
     from phongdich.cases.models import Case
-    from phongdich.contacts.models import Contact
     from phongdich.contacts.clusters import cluster_create
+    from phongdich.contacts.models import Contact
     from phongdich.contacts.services import contact_record
     from phongdich.contacts.tracking import contact_convert_to_case, contact_test_record
     from phongdich.people.models import Person

@@ -164,6 +164,7 @@ def write_performance_md() -> Path:
     lines += ["", NOTES]
     lines += _homecare_section(_load("homecare"))
     lines += _vaccination_section(_load("vaccination"))
+    lines += _contacts_section(_load("contacts"))
     path = ROOT / "docs" / "performance.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -451,3 +452,49 @@ VACCINATION_NOTES = """### Reading the vaccination figures
 
 if __name__ == "__main__":
     print(write_performance_md())
+
+
+def _contacts_section(ct: dict) -> list[str]:
+    if not ct:
+        return []
+    t, loaded, fixture, env = ct["targets"], ct["loaded"], ct["fixture"], ct["env"]
+    built = "reused from an earlier run" if fixture.get("reused") else f"built in {fixture['seconds']:.0f} s"
+    lines = [
+        "",
+        "## F1 contacts and citizen requests (issue #4)",
+        "",
+        f"Measured by `bash bench/run.sh --suite contacts` (`bench/contacts.py`) on {env['date']}, {env['cpus']} "
+        f"cores, PostgreSQL {_pg_version(env['postgresql'])} with its default configuration. Fixture (SQL, "
+        f"{built}, not measured): {ct['sizes']['persons']:,} persons, {ct['sizes']['cases']:,} F0, "
+        f"{loaded['contacts']:,} F1/F2 contacts, {loaded['requests']:,} requests over 40 days of which "
+        f"{loaded['open_requests']:,} still open; the busiest ward ({loaded['busiest_ward']}) has "
+        f"{loaded['open_requests_in_busiest_ward']:,} open. Pages through the Django test client in-process "
+        "(middleware, queries, template), beside the bare SQL of their selector (count + first page).",
+        "",
+        "| request queue | rows | p95 ms | median ms | target | ceiling: bare SQL p95 ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, q in ct["queues"].items():
+        ok = q["p95_ms"] <= t["queue_p95_ms"]
+        lines.append(
+            f"| {label} | {q['rows']:,} | {q['p95_ms']} | {q['median_ms']} | ≤ {t['queue_p95_ms']} {_verdict(ok)} "
+            f"| {q['ceiling_bare_sql_p95_ms']} |"
+        )
+    tree = ct["tree"]
+    counts = ", ".join(f"{k.upper()} {v}" for k, v in tree["counts"].items())
+    lines += [
+        "",
+        f"Transmission tree of the {tree['nodes']}-person cluster ({counts}; {tree['edges']} edges):",
+        "",
+        "| measure | p95 ms | median ms | target | ceiling: bare SQL of its rows p95 ms |",
+        "|---|---:|---:|---:|---:|",
+        f"| selector + layout (`transmission_tree`) | {tree['selector']['p95_ms']} | {tree['selector']['median_ms']} "
+        f"| | {tree['ceiling_bare_sql_p95_ms']} |",
+        f"| the page, drawn (SVG + table) | {tree['page']['p95_ms']} | {tree['page']['median_ms']} "
+        f"| ≤ {t['tree_p95_ms']} {_verdict(tree['page']['p95_ms'] <= t['tree_p95_ms'])} | |",
+        "",
+        "F1 list page, for reference (no target): "
+        + ", ".join(f"{who} p95 {v['p95_ms']} ms (median {v['median_ms']})" for who, v in ct["contact_lists"].items())
+        + ".",
+    ]
+    return lines
