@@ -10,10 +10,17 @@ python manage.py seed_demo
 python manage.py seed_care
 python manage.py seed_homecare
 python manage.py seed_vaccination
+python manage.py seed_contacts
+python manage.py seed_hotline
+python manage.py seed_support
 python manage.py db_worker --no-reload --interval 0.5 &
 worker=$!
-# Emergency alerts nobody has acted on are escalated to the district: checked every minute.
-( while sleep 60; do python manage.py escalate_alerts >/dev/null || true; done ) &
+# Emergency alerts nobody has acted on, and citizen requests past their deadline, are escalated to the district:
+# checked every minute.
+( while sleep 60; do
+    python manage.py escalate_alerts >/dev/null || true
+    python manage.py escalate_requests >/dev/null || true
+  done ) &
 escalation=$!
 trap 'kill "$worker" "$escalation" 2>/dev/null || true' EXIT INT TERM
 port="${PORT:-8000}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from phongdich.teams import views
+from phongdich.teams.workload_views import workload_view
 
 app_name = "teams"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/thanh-vien/", views.member_add, name="member_add"),
     path("<int:pk>/thanh-vien/<int:member_id>/xoa/", views.member_remove, name="member_remove"),
+    path("khoi-luong/", workload_view, name="workload"),
 ]

@@ -24,6 +24,9 @@ KINDS = (
     "vaccination_status",
     "vitals_limits",
     "vaccination_schedule",
+    "quarantine",
+    "contact_definition",
+    "f1_symptoms",
 )
 
 
