@@ -19,8 +19,15 @@ from phongdich.accounts.roles import Perm
 from phongdich.cases.models import AgeGroup, Case, Source, Status, TestKind
 from phongdich.cases.selectors import SORTS, CaseFilters, case_for_user, case_list
 from phongdich.cases.services import case_register, case_register_with_person
-from phongdich.people.api import PersonCreateIn, WardOut, district_by_code, person_data_from, ward_by_code
-from phongdich.people.selectors import person_for_user, person_match_for_registration
+from phongdich.people.api import (
+    PersonCreateIn,
+    WardOut,
+    district_by_code,
+    person_data_from,
+    person_match_from,
+    ward_by_code,
+)
+from phongdich.people.selectors import person_for_user
 
 router = Router(tags=["cases"])
 PAGE_SIZE = 50
@@ -156,16 +163,7 @@ def _register_for_new_person(
     assert payload.person is not None
     check_perm(user, Perm.PERSON_EDIT)
     data, warnings = person_data_from(user=user, payload=payload.person)
-    match = person_match_for_registration(
-        user=user, national_id=data.national_id, full_name=data.full_name, birth_year=data.birth_year,
-        phone=data.phone, choice="new" if payload.new_person else "",
-    )  # fmt: skip
-    if match.candidates:
-        ids = ", ".join(str(p.pk) for p in match.candidates)
-        raise ValidationError(
-            {"person": _("Có người trùng họ tên, năm sinh và số điện thoại (mã người: %(ids)s); gửi person_id "
-                         "để dùng người đó, hoặc new_person=true để tạo người mới.") % {"ids": ids}}
-        )  # fmt: skip
+    match = person_match_from(user=user, data=data, new_person=payload.new_person)
     if match.by_national_id:
         warnings.append(
             _("CCCD/CMND %(id)s đã có trong sổ (mã người %(pk)d): F0 được ghi cho người này.")

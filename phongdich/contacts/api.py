@@ -25,8 +25,15 @@ from phongdich.contacts.selectors import REASONS, ContactFilters, cluster_for_us
 from phongdich.contacts.services import contact_record
 from phongdich.contacts.tracking import contact_check_record, contact_convert_to_case, contact_test_record
 from phongdich.contacts.tree import transmission_tree
-from phongdich.people.api import PersonCreateIn, WardOut, district_by_code, person_data_from, ward_by_code
-from phongdich.people.selectors import person_for_user, person_match_for_registration
+from phongdich.people.api import (
+    PersonCreateIn,
+    WardOut,
+    district_by_code,
+    person_data_from,
+    person_match_from,
+    ward_by_code,
+)
+from phongdich.people.selectors import person_for_user
 from phongdich.rules.quarantine import quarantine_plan
 from phongdich.rules.registry import NoRuleInForce
 from phongdich.rules.release import fully_vaccinated
@@ -141,17 +148,7 @@ def contact_create_api(request: HttpRequest, payload: ContactCreateIn) -> HttpSt
     else:
         assert payload.person is not None
         person_data, _warnings = person_data_from(user=user, payload=payload.person)
-        match = person_match_for_registration(
-            user=user, national_id=person_data.national_id, full_name=person_data.full_name,
-            birth_year=person_data.birth_year, phone=person_data.phone, choice="new" if payload.new_person else "",
-        )  # fmt: skip
-        if match.candidates:
-            ids = ", ".join(str(p.pk) for p in match.candidates)
-            raise ValidationError(
-                {"person": _("Có người trùng họ tên, năm sinh và số điện thoại (mã người: %(ids)s); gửi person_id "
-                             "để dùng người đó, hoặc new_person=true để tạo người mới.") % {"ids": ids}}
-            )  # fmt: skip
-        person = match.person
+        person = person_match_from(user=user, data=person_data, new_person=payload.new_person).person
     cluster = cluster_for_user(user, payload.cluster_id) if payload.cluster_id else None
     contact, created = contact_record(
         actor=user, person=person, person_data=person_data, setting=payload.setting, kind=payload.kind,

@@ -1,35 +1,21 @@
 """Defences of the pages anyone can open (the request form, the status check), without any internet captcha:
-per-address rate limits in fixed one-hour windows (the cache-window approach of monitoring/ratelimit.py, own
-keys), a honeypot field, a signed form timestamp (too fast = a script, too old = a replay), and suppression of
-the same text sent again.
+per-address rate limits in hourly windows (`phongdich.ratelimit`), a honeypot field, a signed form timestamp
+(too fast = a script, too old = a replay), and suppression of the same text sent again.
 """
 
 import hashlib
-import time
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phongdich.hotline import conf
 from phongdich.hotline.models import Channel, Request
+from phongdich.ratelimit import hourly_hit
 from phongdich.vntext import nfc
 
-WINDOW_SECONDS = 3600
 _SALT = "phongdich.hotline.public-form"
-
-
-def _hit(key: str) -> int:
-    window = int(time.time() // WINDOW_SECONDS)
-    full_key = f"pd:hotline:{key}:{window}"
-    cache.add(full_key, 0, timeout=WINDOW_SECONDS + 60)
-    try:
-        return cache.incr(full_key)
-    except ValueError:  # expired between add and incr
-        cache.set(full_key, 1, timeout=WINDOW_SECONDS + 60)
-        return 1
 
 
 def _address_key(address: str) -> str:
@@ -38,12 +24,12 @@ def _address_key(address: str) -> str:
 
 def form_rate_exceeded(address: str) -> bool:
     """Count one submission of the public form from `address`; True once over the hourly limit."""
-    return _hit(f"form:{_address_key(address)}") > conf.form_rate_per_address()
+    return hourly_hit(f"hotline:form:{_address_key(address)}") > conf.form_rate_per_address()
 
 
 def status_rate_exceeded(address: str) -> bool:
     """Count one status check from `address`; True once over the hourly limit (guessing codes is what it stops)."""
-    return _hit(f"status:{_address_key(address)}") > conf.status_rate_per_address()
+    return hourly_hit(f"hotline:status:{_address_key(address)}") > conf.status_rate_per_address()
 
 
 def form_stamp(now: datetime | None = None) -> str:

@@ -23,8 +23,8 @@ from phongdich.hotline.public import (
 from phongdich.hotline.routing import province
 from phongdich.hotline.selectors import request_for_status_check
 from phongdich.hotline.services import normalise_code, request_create
-from phongdich.monitoring.ratelimit import client_address
 from phongdich.people.identity import InvalidValue, parse_phone
+from phongdich.ratelimit import client_address
 from phongdich.vntext import nfc
 
 

@@ -20,7 +20,7 @@ from phongdich.accounts.roles import Perm
 from phongdich.cases.models import AlertLevel
 from phongdich.cases.selectors import case_for_user, cases_visible_to
 from phongdich.monitoring.models import Alert, AlertAction, AlertStatus, Channel, Declaration
-from phongdich.monitoring.ratelimit import client_address, link_rate_exceeded
+from phongdich.monitoring.ratelimit import link_rate_exceeded
 from phongdich.monitoring.selectors import (
     QUEUE_HANDLED_TODAY,
     QUEUE_OPEN,
@@ -38,6 +38,7 @@ from phongdich.monitoring.services import (
     declaration_submit_by_link,
 )
 from phongdich.people.api import district_by_code, ward_by_code
+from phongdich.ratelimit import client_address
 from phongdich.rules.triage import Vitals
 
 router = Router(tags=["monitoring"])

@@ -23,7 +23,7 @@ from phongdich.cases.models import AlertLevel
 from phongdich.cases.selectors import case_for_user
 from phongdich.monitoring.forms import AlertAckForm, AlertFilterForm, AlertHandleForm, DeclarationForm
 from phongdich.monitoring.models import Alert, AlertAction, Channel, Declaration
-from phongdich.monitoring.ratelimit import client_address, link_rate_exceeded
+from phongdich.monitoring.ratelimit import link_rate_exceeded
 from phongdich.monitoring.selectors import (
     QUEUE_HANDLED_TODAY,
     alert_for_user,
@@ -45,6 +45,7 @@ from phongdich.monitoring.services import (
     patient_link_find,
     patient_link_revoke,
 )
+from phongdich.ratelimit import client_address
 from phongdich.rules.registry import NoRuleInForce, rule_set_in_force
 
 PAGE_SIZE = 50

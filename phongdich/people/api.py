@@ -26,7 +26,13 @@ from phongdich.people.identity import (
     parse_sex,
 )
 from phongdich.people.models import Condition, Person
-from phongdich.people.selectors import person_for_user, person_search, persons_visible_to
+from phongdich.people.selectors import (
+    RegistrationMatch,
+    person_for_user,
+    person_match_for_registration,
+    person_search,
+    persons_visible_to,
+)
 from phongdich.people.services import PersonData, person_create
 
 router = Router(tags=["persons"])
@@ -180,6 +186,22 @@ def person_data_from(*, user: User, payload: PersonCreateIn) -> tuple[PersonData
     )
     warning = national_id_conflicts(data.national_id, birth_year=birth_year, sex=data.sex) if data.national_id else None
     return data, [warning] if warning else []
+
+
+def person_match_from(*, user: User, data: PersonData, new_person: bool) -> RegistrationMatch:
+    """The registration page's matching for an API record about a new person: the same CCCD/CMND reuses that person;
+    probable duplicates must be resolved by the caller (send person_id, or new_person=true), else a 422."""
+    match = person_match_for_registration(
+        user=user, national_id=data.national_id, full_name=data.full_name, birth_year=data.birth_year,
+        phone=data.phone, choice="new" if new_person else "",
+    )  # fmt: skip
+    if match.candidates:
+        ids = ", ".join(str(p.pk) for p in match.candidates)
+        raise ValidationError(
+            {"person": _("Có người trùng họ tên, năm sinh và số điện thoại (mã người: %(ids)s); gửi person_id "
+                         "để dùng người đó, hoặc new_person=true để tạo người mới.") % {"ids": ids}}
+        )  # fmt: skip
+    return match
 
 
 @router.post("", response={201: PersonCreateOut}, summary="Đăng ký một người")
