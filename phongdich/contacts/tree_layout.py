@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from phongdich.contacts.tree import Tree
 
-NODE_WIDTH = 190
+NODE_WIDTH = 215
 NODE_HEIGHT = 46
 COLUMN_GAP = 80
 ROW_PITCH = 56

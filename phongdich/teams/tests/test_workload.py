@@ -186,7 +186,9 @@ class WorkloadPageTests(WorkloadTestCase):
         assert len(rows) == Area.objects.filter(parent=self.district_a).count()
         assert rows["00001"] == (2, 3, 5, 4, 13.0, 15.0, 3, 2) and rows["00004"] == (1, 0, 0, 0, None, None, 1, 1)
         assert numbers(response.context["total"]) == (3, 3, 5, 4, 13.0, 15.0, 4, 3)
+        self.assertContains(response, "<th>Phường/xã</th>", html=False)
         response = self.get(self.city_admin)
+        self.assertContains(response, "<th>Quận/huyện</th>", html=False)
         rows = {row.area.code: numbers(row.load) for row in response.context["rows"]}
         assert rows["001"] == (3, 3, 5, 4, 13.0, 15.0, 4, 3) and rows["002"] == (0, 0, 0, 0, None, None, 0, 0)
         # A city user picks a district, then a ward.
