@@ -15,7 +15,7 @@ from phongdich.contacts.forms import ClusterForm
 from phongdich.contacts.models import ContactStatus, Setting
 from phongdich.contacts.selectors import cluster_for_user, cluster_list, cluster_members
 from phongdich.contacts.tree import transmission_tree
-from phongdich.contacts.tree_layout import NODE_HEIGHT, NODE_WIDTH
+from phongdich.contacts.tree_svg import tree_svg
 
 PAGE_SIZE = 50
 
@@ -69,6 +69,6 @@ def tree_view(request: HttpRequest) -> HttpResponse:
     rows = [(nodes.get(edge.source), edge, nodes.get(edge.target)) for edge in tree.edges]
     context = {
         "tree": tree, "subject": subject, "is_case": case_id.isdigit(), "rows": rows,
-        "node_width": NODE_WIDTH, "node_height": NODE_HEIGHT,
+        "svg": tree_svg(tree),
     }  # fmt: skip
     return render(request, "contacts/tree.html", context)

@@ -145,7 +145,20 @@ class Contact(models.Model):
             ),
         ]  # fmt: skip
         indexes = [
+            # History of a ward by status (released, converted).
             models.Index(fields=["ward", "status", "contacted_on"], name="contact_ward_status"),
+            # The follow-up list of a ward in its order, and its counts by reason read from the index alone
+            # (PostgreSQL; INCLUDE is ignored elsewhere).
+            models.Index(
+                fields=["ward", "-contacted_on", "-id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="contact_open",
+                include=["status", "next_test_on", "needs_test", "positive_on", "quarantine_until", "monitor_until"],
+            ),
+            # The first page of a district's or the city's follow-up list, newest first.
+            models.Index(
+                fields=["-contacted_on", "-id"], condition=Q(status__in=OPEN_STATUSES), name="contact_open_recent"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,6 +57,10 @@ class Edge:
     label_x: int = 0
     label_y: int = 0
 
+    @property
+    def day_label(self) -> str:
+        return f"{self.contacted_on:%d/%m/%Y}"
+
 
 @dataclass
 class Tree:

@@ -51,7 +51,7 @@ class FollowupTests(ContactsTestCase):
         assert listed("symptoms") == {sick.pk}
         assert listed("positive") == set()
         counts = contact_counts(user=self.district_officer_a, today=today)
-        assert (counts["open"], counts["symptoms"], counts["test_due"], counts["status_quarantine"]) == (2, 1, 2, 2)
+        assert (counts["open"], counts["symptoms"], counts["test_due"], counts["quarantine"]) == (2, 1, 2, 2)
         assert contact_counts(user=self.ward_officer_b1, today=today)["open"] == 0
         assert listed("test_due") and not {
             row.pk
@@ -59,6 +59,20 @@ class FollowupTests(ContactsTestCase):
                 user=self.ward_officer_a1, filters=ContactFilters(reason="test_due"), today=date(2022, 3, 6)
             )
         }
+
+    def test_the_default_list_is_the_open_ones_and_history_is_a_status_away(self) -> None:
+        open_contact = self.record(name="Đang Theo Dõi", phone="0900000003")
+        done = self.record(name="Đã Xong", phone="0900000004")
+        Contact.objects.filter(pk=done.pk).update(status="released")
+        today = date(2022, 3, 7)
+
+        def listed(**filters: str) -> set[int]:
+            rows = contact_list(user=self.ward_officer_a1, filters=ContactFilters(**filters), today=today)
+            return {row.pk for row in rows}
+
+        assert listed() == {open_contact.pk}
+        assert listed(status="released") == {done.pk}
+        assert contact_counts(user=self.ward_officer_a1, today=today)["open"] == 1
 
 
 class TreeTests(ContactsTestCase):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from phongdich.contacts.models import Contact, ContactStatus
 from phongdich.contacts.tests.base import ContactsTestCase
+from phongdich.people.models import Person
 
 
 class PageTests(ContactsTestCase):
@@ -46,6 +47,12 @@ class PageTests(ContactsTestCase):
         self.assertContains(tree, "<svg")
         self.assertContains(tree, self.contact.person.full_name)
         assert self.client_for(self.ward_officer_a1).get(reverse("contacts:tree")).status_code == 404
+
+    def test_tree_svg_escapes_names(self) -> None:
+        Person.objects.filter(pk=self.contact.person_id).update(full_name="Lê <b>Đậm</b> & Cộng")
+        tree = self.client_for(self.ward_officer_a1).get(f"{reverse('contacts:tree')}?case={self.source.pk}")
+        self.assertContains(tree, "Lê &lt;b&gt;Đậm&lt;/b&gt; &amp; Cộng")
+        self.assertNotContains(tree, "<b>Đậm</b>")
 
     def test_record_f1_from_the_f0_page(self) -> None:
         url = reverse("contacts:case", args=[self.source.pk])
