@@ -33,6 +33,8 @@ api.add_router("v1/vaccination", "phongdich.vaccination.api.router")
 api.add_router("v1/contacts", "phongdich.contacts.api.router")
 api.add_router("v1/requests", "phongdich.hotline.api.router")
 api.add_router("v1/support", "phongdich.support.api.router")
+api.add_router("v1/reports", "phongdich.reports.api.router")
+api.add_router("v1/levels", "phongdich.levels.api.router")
 
 
 @api.exception_handler(AuthenticationError)

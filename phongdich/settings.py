@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "phongdich.contacts",
     "phongdich.hotline",
     "phongdich.support",
+    "phongdich.reports",
+    "phongdich.levels",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,10 @@ PHONGDICH_RULE_FAMILY = os.environ.get("PHONGDICH_RULE_FAMILY", "hanoi")
 PHONGDICH_FOLLOWUP_SILENCE_HOURS = int(os.environ.get("PHONGDICH_FOLLOWUP_SILENCE_HOURS", "24"))
 # An emergency alert nobody has acted on for this long is escalated to the district.
 PHONGDICH_ALERT_ESCALATE_MINUTES = int(os.environ.get("PHONGDICH_ALERT_ESCALATE_MINUTES", "30"))
+# Reports: a report day ends at this local time (Hà Nội counted from 18:00 to 18:00; "00:00" = calendar days),
+# and a case entered more than this many days after its positive test is counted apart as late / back-filled.
+PHONGDICH_REPORT_DAY_ENDS_AT = os.environ.get("PHONGDICH_REPORT_DAY_ENDS_AT", "18:00")
+PHONGDICH_LATE_ENTRY_DAYS = int(os.environ.get("PHONGDICH_LATE_ENTRY_DAYS", "2"))
 # The patient's personal declaration link: requests allowed per token and per address, per hour.
 PHONGDICH_LINK_RATE_PER_TOKEN = int(os.environ.get("PHONGDICH_LINK_RATE_PER_TOKEN", "30"))
 PHONGDICH_LINK_RATE_PER_ADDRESS = int(os.environ.get("PHONGDICH_LINK_RATE_PER_ADDRESS", "300"))

@@ -26,6 +26,8 @@ urlpatterns = [
     path("f1/", include("phongdich.contacts.urls")),
     path("tong-dai/", include("phongdich.hotline.urls")),
     path("ho-tro/", include("phongdich.support.urls")),
+    path("bao-cao/", include("phongdich.reports.urls")),
+    path("cap-do/", include("phongdich.levels.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
