@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "phongdich.support",
     "phongdich.reports",
     "phongdich.levels",
+    "phongdich.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("ho-tro/", include("phongdich.support.urls")),
     path("bao-cao/", include("phongdich.reports.urls")),
     path("cap-do/", include("phongdich.levels.urls")),
+    path("tong-quan/", include("phongdich.dashboards.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
