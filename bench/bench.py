@@ -1,7 +1,8 @@
 """Benchmarks on PostgreSQL: F0 import vs raw COPY, import memory, F0 list and person search latency;
 with `--suite homecare` (or `all`, the default) also the home-care suite of bench/homecare.py, and with
 `--suite vaccination` (or `all`) the vaccination suite of bench/vaccination.py, and with `--suite contacts` (or
-`all`) the F1 and hotline suite of bench/contacts.py.
+`all`) the F1 and hotline suite of bench/contacts.py, and with `--suite reports` (or `all`) the reports, dashboards
+and levels suite of bench/reports.py.
 
 Each figure is printed beside its ceiling measured in the same run (raw COPY of the same rows,
 the bare SQL of the same query), written to bench/results/*.json, and summarised in
@@ -274,7 +275,9 @@ def main() -> None:
         description=__doc__,
         epilog="Other options go to bench/homecare.py (to bench/vaccination.py with --suite vaccination).",
     )
-    parser.add_argument("--suite", choices=("all", "registry", "homecare", "vaccination", "contacts"), default="all")
+    parser.add_argument(
+        "--suite", choices=("all", "registry", "homecare", "vaccination", "contacts", "reports"), default="all"
+    )
     parser.add_argument(
         "--vaccination-args",
         default="",
@@ -282,6 +285,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--contacts-args", default="", help='options for bench/contacts.py with --suite all, e.g. "--reuse-fixture"'
+    )
+    parser.add_argument(
+        "--reports-args", default="", help='options for bench/reports.py with --suite all, e.g. "--reuse-fixture"'
     )
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=30_000)
@@ -303,6 +309,10 @@ def main() -> None:
         # Its own process and database (2 million F1, 500,000 requests).
         contacts_args = homecare_args if args.suite == "contacts" else shlex.split(args.contacts_args)
         subprocess.run([sys.executable, str(ROOT / "bench" / "contacts.py"), *contacts_args], check=True)
+    if args.suite in ("all", "reports"):
+        # Its own process and database (10 million persons, 2 million F0, 40 million declarations).
+        reports_args = homecare_args if args.suite == "reports" else shlex.split(args.reports_args)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "reports.py"), *reports_args], check=True)
     from bench.report import write_performance_md
 
     write_performance_md()

@@ -165,6 +165,7 @@ def write_performance_md() -> Path:
     lines += _homecare_section(_load("homecare"))
     lines += _vaccination_section(_load("vaccination"))
     lines += _contacts_section(_load("contacts"))
+    lines += _reports_section(_load("reports"))
     path = ROOT / "docs" / "performance.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -496,5 +497,44 @@ def _contacts_section(ct: dict) -> list[str]:
         "F1 list page, for reference (no target): "
         + ", ".join(f"{who} p95 {v['p95_ms']} ms (median {v['median_ms']})" for who, v in ct["contact_lists"].items())
         + ".",
+    ]
+    return lines
+
+
+def _reports_section(rp: dict) -> list[str]:
+    if not rp or "pages" not in rp:
+        return []
+    t, env, fixture, sizes = rp["targets"], rp["env"], rp["fixture"], rp["sizes"]
+    finish = fixture["finish"]
+    built = "reused from an earlier run" if fixture.get("reused") else f"built in {fixture['seconds']:.0f} s"
+    lines = [
+        "",
+        "## Situation reports, dashboards, levels (issue #5)",
+        "",
+        f"Measured by `bash bench/run.sh --suite reports` (`bench/reports.py`) on {env['date']}, {env['cpus']} cores, "
+        f"PostgreSQL {_pg_version(env['postgresql'])} with its default configuration. Fixture (SQL, {built}, not "
+        f"measured): {sizes['persons']:,} persons, {sizes['cases']:,} F0 over 60 days, 40,000,000 declarations, "
+        f"{sizes['contacts']:,} F1, {sizes['requests']:,} requests. The daily summary table was then rebuilt from "
+        f"the raw tables by `rebuild_tallies` in {finish['rebuild_tallies_s']} s ({finish['wardday_rows']:,} rows, "
+        f"{finish['wardday_size']}). Scopes: " + ", ".join(f"{k} = {v}" for k, v in rp["users"].items()) + ".",
+        "",
+        "| page | p95 ms | median ms | target |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, m in rp["pages"].items():
+        ok = m["p95_ms"] <= t["page_p95_ms"]
+        lines.append(f"| {label} | {m['p95_ms']} | {m['median_ms']} | ≤ {t['page_p95_ms']} {_verdict(ok)} |")
+    c, lv, x = rp["ceiling_wardday_city_30_days"], rp["levels"], rp["xlsx"]
+    lines += [
+        "",
+        f"Ceiling: the city's 30-day series summed from the summary table in bare SQL, p95 {c['p95_ms']} ms "
+        f"(median {c['median_ms']}).",
+        "",
+        "| measure | result | target |",
+        "|---|---:|---:|",
+        f"| levels of all {lv['areas']} areas (`levels_assess`) | p95 {lv['p95_ms'] / 1000:.2f} s, median "
+        f"{lv['median_ms'] / 1000:.2f} s | ≤ {t['levels_s']} s {_verdict(lv['p95_ms'] / 1000 <= t['levels_s'])} |",
+        f"| city report as xlsx, enqueue → file ready (worker) | median {x['median_s']} s, max {x['max_s']} s "
+        f"({x['bytes']:,} bytes) | ≤ {t['xlsx_s']} s {_verdict(x['max_s'] <= t['xlsx_s'])} |",
     ]
     return lines

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every benchmark on PostgreSQL; results go to bench/results/*.json and docs/performance.md.
-# Usage: bash bench/run.sh [--suite all|registry|homecare|vaccination|contacts] [--persons 1000000] [--import-rows 30000]
+# Usage: bash bench/run.sh [--suite all|registry|homecare|vaccination|contacts|reports] [--persons 1000000] [--import-rows 30000]
 #        [home-care options, see python bench/homecare.py --help, e.g. --reuse-fixture --duration 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."

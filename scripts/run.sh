@@ -13,6 +13,9 @@ python manage.py seed_vaccination
 python manage.py seed_contacts
 python manage.py seed_hotline
 python manage.py seed_support
+# The seeds write some rows in bulk: the daily summary table is rebuilt once from them, then kept by the services.
+python manage.py rebuild_tallies
+python manage.py assess_levels --weeks 4
 python manage.py db_worker --no-reload --interval 0.5 &
 worker=$!
 # Emergency alerts nobody has acted on, and citizen requests past their deadline, are escalated to the district:

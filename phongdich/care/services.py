@@ -35,6 +35,7 @@ from phongdich.care.models import (
 from phongdich.care.selectors import NearbyFacility, facility_nearest_free
 from phongdich.cases.models import Case, Place, Severity, Status
 from phongdich.cases.services import age_at
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.registry import NoRuleInForce, RuleSet, rule_set_in_force
 from phongdich.vntext import nfc
 
@@ -435,6 +436,7 @@ def case_transfer(
         raise ValidationError({"facility": _("F0 đang điều trị tại %(name)s.") % {"name": facility.name}})
     # The F0 row first (a second transfer of the same F0 stops here), then facility rows in id order so
     # that two opposite transfers cannot deadlock.
+    tallies_touch(case=case)
     _bump_case(case=case, version=version, place=Place.FACILITY, facility=facility)
     if old_id is not None and old_id < facility.pk:
         _release_bed(old_id)
@@ -467,6 +469,7 @@ def case_discharge_home(*, actor: User, case: Case, reason: str, expected_versio
     old_id = case.facility_id
     if old_id is None:
         raise ValidationError({"facility": _("F0 đang điều trị tại nhà.")})
+    tallies_touch(case=case)
     _bump_case(case=case, version=version, place=Place.HOME, facility=None)
     _release_bed(old_id)
     transfer = Transfer.objects.create(

@@ -195,6 +195,12 @@ class ReleaseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class DeathForm(forms.Form):
+    died_on = DateField(label=_("Ngày tử vong"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class CaseUpdateForm(forms.Form):
     """Correcting an F0 after registration; `version` is the F0 as the officer saw it."""
 

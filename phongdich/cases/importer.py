@@ -35,6 +35,8 @@ from phongdich.people.identity import (
     probable_key,
 )
 from phongdich.people.models import Person
+from phongdich.reports.days import report_day
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.registry import NoRuleInForce
 from phongdich.rules.release import release_plan
 from phongdich.vntext import fold, nfc
@@ -338,6 +340,7 @@ class CaseImporter:
                 "created_at": now, "created_by_id": self.job.created_by_id, "import_job_id": self.job.pk,
             })  # fmt: skip
         bulk_insert(Case, rows, fields=list(rows[0]) if rows else [])
+        tallies_touch(pairs={(r["ward_id"], d) for r in rows for d in (report_day(now), r["confirmed_on"])})
         outcome.created += len(rows)
 
     def issue(self, row: Row, severity: Severity, column: str, message: str) -> ImportIssue:

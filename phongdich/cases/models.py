@@ -143,6 +143,7 @@ class Case(models.Model):
     # End of isolation: the due date by the rule set in force on the positive test, then the actual date.
     release_due_on = models.DateField(_("ngày dự kiến hoàn thành cách ly"), null=True, blank=True)
     released_on = models.DateField(_("ngày hoàn thành cách ly"), null=True, blank=True)
+    died_on = models.DateField(_("ngày tử vong"), null=True, blank=True)
 
     # Optimistic locking: every edit of the case sends the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from phongdich.accounts.models import User
 from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record
+from phongdich.care.models import Facility
 from phongdich.cases.models import Case, Certificate, IsolationTest, Status, TestKind
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.registry import NoRuleInForce
 from phongdich.rules.release import ReleasePlan, fully_vaccinated, release_plan
 
@@ -120,6 +122,7 @@ def case_release(*, actor: User, case: Case, released_on: date, expected_version
     check = case_release_check(case=case, on=released_on)
     if not check.allowed:
         raise ValidationError({"released_on": check.reason})
+    tallies_touch(case=case)
     updated = Case.objects.filter(pk=case.pk, version=expected_version, status=Status.ACTIVE).update(
         status=Status.RELEASED, released_on=released_on, version=F("version") + 1
     )
@@ -148,3 +151,39 @@ def certificate_by_token(token: str) -> Certificate | None:
 def initials(full_name: str) -> str:
     """ "Nguyễn Văn An" → "N. V. A." — all the public check page shows of a name."""
     return " ".join(f"{part[0].upper()}." for part in full_name.split() if part)
+
+
+@transaction.atomic
+def case_death_record(
+    *, actor: User, case: Case, died_on: date, expected_version: int, note: str = "", today: date | None = None
+) -> Case:
+    """Record the death of an F0: status "died" and the date; a case at a facility frees its bed. Refused for a
+    future date, a date before the positive test, a case no longer followed, or a stale version."""
+    today = today or timezone.localdate()
+    if died_on > today:
+        raise ValidationError({"died_on": _("Ngày tử vong không được ở tương lai.")})
+    if died_on < case.confirmed_on:
+        raise ValidationError(
+            {"died_on": _("Ngày tử vong phải từ ngày dương tính (%(day)s).") % {"day": f"{case.confirmed_on:%d/%m/%Y}"}}
+        )
+    if case.status == Status.RELEASED:
+        raise ValidationError({"died_on": _("F0 này đã hoàn thành cách ly, không thể ghi nhận tử vong.")})
+    if case.status != Status.ACTIVE:
+        raise ValidationError({"died_on": _("F0 này đã được ghi nhận tử vong.")})
+    note = note.strip()
+    if len(note) > 500:
+        raise ValidationError({"note": _("Ghi chú dài quá 500 ký tự.")})
+    tallies_touch(case=case)
+    updated = Case.objects.filter(pk=case.pk, version=expected_version, status=Status.ACTIVE).update(
+        status=Status.DIED, died_on=died_on, version=F("version") + 1
+    )
+    if not updated:
+        raise ValidationError(_("F0 này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi."))
+    if case.facility_id is not None:
+        Facility.objects.filter(pk=case.facility_id, occupied__gt=0).update(occupied=F("occupied") - 1)
+    audit_record(
+        actor=actor, event=Event.UPDATE, target_type="case", target_id=case.pk, area=case.ward,
+        changes={"status": [case.status, Status.DIED], "died_on": [None, died_on]}, extra={"note": note},
+    )  # fmt: skip
+    case.refresh_from_db()
+    return case

@@ -20,6 +20,7 @@ from phongdich.cases.models import Case, CaseCodeCounter, Source, TestKind
 from phongdich.cases.release import case_release_plan
 from phongdich.people.models import Person
 from phongdich.people.services import PersonData, person_complete, person_create
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.eligibility import EligibilityDecision, EligibilityFacts, eligibility_assess
 from phongdich.rules.registry import NoRuleInForce
 
@@ -128,6 +129,7 @@ def case_register(
     case.release_due_on = plan.due_on if plan else None
     case.eligibility = case_eligibility(case=case, observation=intake.observation, on=confirmed_on).as_json()
     case.save()
+    tallies_touch(case=case, created=True)
     audit_record(
         actor=actor, event=Event.CREATE, target_type="case", target_id=case.pk, area=ward,
         changes={"person": person.pk, "code": case.code, "confirmed_on": confirmed_on, "sampled_on": sampled_on,

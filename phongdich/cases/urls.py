@@ -12,5 +12,6 @@ urlpatterns = [
     path("f0/<int:pk>/dieu-kien/", views.case_eligibility_view, name="eligibility"),
     path("f0/<int:pk>/xet-nghiem/", views.isolation_test_create, name="isolation_test"),
     path("f0/<int:pk>/hoan-thanh/", views.case_release_view, name="release"),
+    path("f0/<int:pk>/tu-vong/", views.case_death_view, name="death"),
     path("f0/<int:pk>/giay-xac-nhan/", views.certificate_view, name="certificate"),
 ]

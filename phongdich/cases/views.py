@@ -19,12 +19,14 @@ from phongdich.cases.forms import (
     CaseFilterForm,
     CaseRegisterForm,
     CaseUpdateForm,
+    DeathForm,
     EligibilityForm,
     IsolationTestForm,
     ReleaseForm,
 )
 from phongdich.cases.models import Case, Certificate, Status
 from phongdich.cases.release import (
+    case_death_record,
     case_release,
     case_release_check,
     certificate_by_token,
@@ -113,6 +115,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "isolation_tests": case.isolation_tests.all(),
         "test_form": IsolationTestForm(initial={"tested_on": today}),
         "release_form": ReleaseForm(initial={"released_on": today, "version": case.version}),
+        "death_form": DeathForm(initial={"died_on": today, "version": case.version}),
         "certificate": Certificate.objects.filter(case=case).first(),
         "timeline": case_timeline(case),
         "chart": case_vitals_chart(case),
@@ -193,6 +196,25 @@ def case_release_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:detail", pk=case.pk)
     messages.success(request, _("Đã xác nhận hoàn thành cách ly, giấy số %(number)s.") % {"number": certificate.number})
     return redirect("cases:certificate", pk=case.pk)
+
+
+@require_POST
+@perm_required(Perm.CASE_RELEASE)
+def case_death_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_user(request.user, pk)
+    form = DeathForm(request.POST)
+    if not form.is_valid():
+        return _back_with_errors(request, case, form)
+    try:
+        case_death_record(
+            actor=request.user, case=case, died_on=form.cleaned_data["died_on"], note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:detail", pk=case.pk)
+    messages.success(request, _("Đã ghi nhận F0 tử vong ngày %(day)s.") % {"day": f"{case.died_on:%d/%m/%Y}"})
+    return redirect("cases:detail", pk=case.pk)
 
 
 @perm_required(Perm.CASE_VIEW)

@@ -24,6 +24,7 @@ from phongdich.contacts.clusters import check_cluster, household_cluster
 from phongdich.contacts.models import OPEN_STATUSES, Cluster, Contact, ContactKind, ContactStatus, Setting
 from phongdich.people.models import Person
 from phongdich.people.services import PersonData, person_complete, person_create
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.quarantine import QuarantinePlan, quarantine_plan
 from phongdich.rules.registry import NoRuleInForce
 from phongdich.rules.release import fully_vaccinated
@@ -241,6 +242,7 @@ def contact_record(
         check_cluster(actor=actor, cluster=cluster)
     contact.cluster = cluster
     contact.save()
+    tallies_touch(contact=contact, created=True)
     audit_record(
         actor=actor, event=Event.CREATE, target_type="contact", target_id=contact.pk, area=ward,
         changes={"person": person.pk, "source_case": source_case, "source_contact": source_contact,
@@ -264,6 +266,7 @@ def _apply_plan(contact: Contact, plan: QuarantinePlan) -> None:
 
 def _replan(*, actor: User, contact: Contact, contacted_on: date, doses: int | None, last_dose_on: date | None) -> None:
     """A later exposure to the same source: the plan restarts from it (the rule set of the new date)."""
+    tallies_touch(contact=contact)
     plan, doses, last_dose_on, vaccinated, recovered_on = plan_for(
         person=contact.person, contacted_on=contacted_on,
         doses=doses if doses is not None else contact.vaccine_doses, last_dose_on=last_dose_on or contact.last_dose_on,

@@ -23,6 +23,7 @@ from phongdich.cases.models import Case, Source, TestKind
 from phongdich.cases.services import CaseIntake, case_register
 from phongdich.contacts.models import OPEN_STATUSES, Contact, ContactCheck, ContactStatus, ContactTest
 from phongdich.contacts.services import next_test_after
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.quarantine import f1_symptoms_in_force, symptoms_assess
 from phongdich.rules.triage import Vitals, vitals_check
 
@@ -206,6 +207,7 @@ def contact_release(
         values["quarantine_ended_on"] = on
     if check.next_status == ContactStatus.RELEASED:
         values["released_on"] = on
+    tallies_touch(contact=contact)
     _save(contact, values, expected_version)
     audit_record(
         actor=actor, event=Event.UPDATE, target_type="contact", target_id=contact.pk, area=contact.ward,
@@ -241,6 +243,7 @@ def contact_convert_to_case(
     others = list(
         Contact.objects.filter(person=contact.person, status__in=OPEN_STATUSES).exclude(pk=contact.pk).values("pk")
     )
+    tallies_touch(contacts=[contact.pk, *(row["pk"] for row in others)])
     _save(contact, {"status": ContactStatus.CONVERTED, "converted_case": case}, expected_version)
     audit_record(
         actor=actor, event=Event.UPDATE, target_type="contact", target_id=contact.pk, area=contact.ward,
@@ -264,6 +267,7 @@ def _promote_f2(*, actor: User, contact: Contact, case: Case) -> None:
     promoted = list(f2.values_list("pk", flat=True))
     if not promoted:
         return
+    tallies_touch(contacts=promoted)
     Contact.objects.filter(pk__in=promoted).update(
         generation=1, source_case=case, source_contact=None, version=F("version") + 1
     )

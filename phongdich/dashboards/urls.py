@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from phongdich.dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_view, name="home"),
+    path("ban-do/", views.map_view, name="map"),
+    path("ca-moi/", views.reported_cases_view, name="reported"),
+]

@@ -23,6 +23,7 @@ from phongdich.hotline.models import OPEN, Channel, EventKind, Request, RequestC
 from phongdich.hotline.routing import province, ward_from_address
 from phongdich.hotline.workflow import REOPENED_FROM, transition_allowed
 from phongdich.people.identity import InvalidValue, parse_phone
+from phongdich.reports.tallies import tallies_touch
 from phongdich.vntext import nfc
 
 # No 0/O, 1/I: a code read aloud over a bad line or copied from a note is not mistaken.
@@ -138,6 +139,7 @@ def request_create(
         repeat_of=_first_of_caller(phone, now), external_ref=external_ref or None,
     )  # fmt: skip
     RequestEvent.objects.create(request=item, kind=EventKind.CREATED, at=now, actor=actor, to_status=Status.NEW)
+    tallies_touch(request=item, created=True)
     audit_record(
         actor=actor, event=Event.CREATE, target_type="request", target_id=item.pk, area=ward,
         changes={"code": code, "category": category.code, "channel": channel, "due_at": item.due_at},
@@ -229,6 +231,8 @@ def request_transition(
         values["transferred_to"] = transferred_to
     elif to_status == Status.CLOSED:
         values["closed_at"] = now
+    if "answered_at" in values:
+        tallies_touch(request=item)
     rows = Request.objects.filter(pk=item.pk, version=version, status=item.status).update(
         **values, version=F("version") + 1
     )

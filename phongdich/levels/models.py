@@ -1,9 +1,11 @@
 """Epidemic levels (cấp độ dịch, NQ 128/NQ-CP): one assessment per area and cut-off day, with all it was based on."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phongdich.areas.models import Area
+from phongdich.levels.evaluate import CAPACITY_LABELS
 
 
 class Level(models.IntegerChoices):
@@ -11,6 +13,10 @@ class Level(models.IntegerChoices):
     YELLOW = 2, _("Cấp 2 – nguy cơ trung bình (vàng)")
     ORANGE = 3, _("Cấp 3 – nguy cơ cao (cam)")
     RED = 4, _("Cấp 4 – nguy cơ rất cao (đỏ)")
+
+
+# The colours of NQ 128 (xanh, vàng, cam, đỏ) as the pages and the map paint them.
+LEVEL_COLOURS = {1: "#2e7d32", 2: "#f9a825", 3: "#ef6c00", 4: "#c62828"}
 
 
 class AssessmentKind(models.TextChoices):
@@ -31,6 +37,8 @@ class Assessment(models.Model):
     # The indicator values (counts, population, window, coverage, capacity) and the steps / matrix cell.
     inputs = models.JSONField(default=dict)
     reasoning = models.JSONField(default=list)
+    # What produced the level: {"band", "adjustment"} under 4800, {"row", "column"} of the matrix under 218.
+    cell = models.JSONField(default=dict)
     computed_at = models.DateTimeField(_("tính lúc"))
 
     class Meta:
@@ -43,3 +51,49 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.cutoff_on} {self.level}"
+
+    @property
+    def capacity_label(self) -> str:
+        """218: cao / trung bình / thấp; 4800: whether the treatment-capacity criterion was met."""
+        if self.capacity:
+            return str(CAPACITY_LABELS.get(self.capacity, self.capacity))
+        met = (self.inputs.get("criteria") or {}).get("capacity_met")
+        return "" if met is None else str(_("đạt") if met else _("chưa đạt"))
+
+    @property
+    def cell_label(self) -> str:
+        """Which matrix cell (218) or band and adjustment (4800) produced the level."""
+        if "row" in self.cell:
+            return str(_("lây nhiễm %(row)s × đáp ứng %(column)s")) % {
+                "row": self.cell["row"],
+                "column": CAPACITY_LABELS.get(self.cell["column"], self.cell["column"]),
+            }
+        if "band" in self.cell:
+            adjustment = {
+                "raised": _(", nâng 1 cấp (tiêm chủng chưa đạt)"),
+                "lowered": _(", hạ về cấp 3 (đạt tiêm chủng và năng lực)"),
+            }.get(self.cell.get("adjustment"), "")
+            return str(_("dải cấp %(band)s")) % {"band": self.cell["band"]} + str(adjustment)
+        return ""
+
+
+class RuleVersion(models.Model):
+    """The numbers of an epidemic-level rule set as a health department set them: a change is a new version.
+
+    Version 1 is seeded from the rule set's JSON file the first time it is used; the evaluator always uses the
+    latest version of the rule set in force on the cut-off date, and every Assessment records the version."""
+
+    rule_set = models.CharField(_("quy định"), max_length=40)
+    number = models.PositiveIntegerField(_("phiên bản"))
+    params = models.JSONField(_("các ngưỡng"))
+    note = models.CharField(_("lý do thay đổi"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản quy định cấp độ dịch")
+        verbose_name_plural = _("phiên bản quy định cấp độ dịch")
+        constraints = [models.UniqueConstraint(fields=["rule_set", "number"], name="rule_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set} v{self.number}"

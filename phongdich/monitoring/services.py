@@ -31,6 +31,7 @@ from phongdich.monitoring.models import (
     Period,
 )
 from phongdich.monitoring.onestatement import declaration_write
+from phongdich.reports.tallies import tallies_touch
 from phongdich.rules.triage import TriageResult, Vitals, symptoms_check, triage, vitals_check
 
 # A declaration stamped a little ahead of the server clock (a phone's clock) is still accepted.
@@ -88,10 +89,12 @@ def _alert_open_or_raise(*, case: Case, declaration: Declaration, result: Triage
     if not raise_unhandled():
         try:
             with transaction.atomic():
-                return Alert.objects.create(
+                alert = Alert.objects.create(
                     case=case, ward_id=case.ward_id, declaration=declaration, level=result.level, signs=signs,
                     created_at=now, raised_at=now,
                 )  # fmt: skip
+                tallies_touch(alert=alert, created=True)
+                return alert
         except IntegrityError:
             # Another declaration of the same case opened one a moment ago: raise that one instead.
             raise_unhandled()
@@ -311,6 +314,7 @@ def alert_handle(*, actor: User, alert: Alert, action: AlertAction | str, note: 
     if len(note) > 2000:
         raise ValidationError({"note": _("Ghi chú xử trí dài quá 2.000 ký tự.")})
     now = timezone.now()
+    tallies_touch(alert=alert)
     rows = Alert.objects.filter(pk=alert.pk, version=version, status__in=UNHANDLED).update(
         status=AlertStatus.HANDLED, handled_at=now, handled_by=actor, action=action, note=note,
         version=F("version") + 1,

@@ -15,6 +15,7 @@ from phongdich.audit.models import Event
 from phongdich.audit.services import audit_record, diff
 from phongdich.cases.models import Case
 from phongdich.people.models import Condition, Person
+from phongdich.reports.tallies import tallies_touch
 from phongdich.vaccination.models import Dose, PersonVaccination
 from phongdich.vntext import fold, nfc
 
@@ -125,6 +126,7 @@ def person_merge(*, actor: User, source: Person, target: Person) -> Person:
         if not getattr(target, name) and getattr(source, name):
             filled[name] = getattr(source, name)
     moved_cases = list(Case.objects.filter(person=source).values_list("pk", flat=True))
+    tallies_touch(cases=moved_cases)
     Case.objects.filter(person=source).update(person=target)
     moved_doses = Dose.objects.filter(person=source).update(person=target)
     if "national_id" in filled:

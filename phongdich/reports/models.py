@@ -62,3 +62,39 @@ class WardDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ward_id} {self.day}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang lập")
+    DONE = "done", _("Xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class ReportExport(models.Model):
+    """A situation report written to xlsx by the worker (`reports.tasks.report_export_task`); the page polls it."""
+
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("người yêu cầu")
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("địa bàn"))
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    error = models.CharField(_("lỗi"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo xuất xlsx")
+        verbose_name_plural = _("báo cáo xuất xlsx")
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="report_export_user")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.start}–{self.end}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

@@ -294,7 +294,7 @@ class CoverageTable:
     changes: list[PopulationByAge] = field(default_factory=list)
 
 
-def _ward_counts(*, wards: list[int], on: date) -> dict[int, dict[str, Counts]]:
+def ward_counts(*, wards: list[int], on: date) -> dict[int, dict[str, Counts]]:
     """Counts per ward and age band at `on`: one GROUP BY over PersonVaccination.
 
     For today or later the status is enough (ward, birth_year, status: the `vacc_coverage` index alone);
@@ -322,7 +322,7 @@ def _ward_counts(*, wards: list[int], on: date) -> dict[int, dict[str, Counts]]:
     return result
 
 
-def _row(area: Area, bands: dict[str, Counts], denoms: dict[tuple[int, str], Denominator]) -> CoverageRow:
+def coverage_row(area: Area, bands: dict[str, Counts], denoms: dict[tuple[int, str], Denominator]) -> CoverageRow:
     cells = {key: Cell(bands.get(key, Counts()), denoms.get((area.pk, key))) for key, _low, _high in BANDS}
     for total, parts in TOTALS.items():
         counts = Counts()
@@ -357,7 +357,7 @@ def coverage_table(*, user: User, on: date | None = None, district_id: int | Non
     else:
         row_areas = [scope]
     wards = _ward_list(scope)
-    by_ward = _ward_counts(wards=wards, on=on)
+    by_ward = ward_counts(wards=wards, on=on)
     by_row: dict[int, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     overall: dict[str, Counts] = defaultdict(Counts)
     if scope.level == Level.PROVINCE:
@@ -370,20 +370,20 @@ def coverage_table(*, user: User, on: date | None = None, district_id: int | Non
             overall[key].add(counts)
     areas = [*row_areas, scope] if scope.level != Level.WARD else row_areas
     denoms = denominators(areas=areas, on=on)
-    rows = [_row(area, by_row.get(area.pk, {}), denoms) for area in row_areas]
-    total = _row(scope, overall, denoms)
+    rows = [coverage_row(area, by_row.get(area.pk, {}), denoms) for area in row_areas]
+    total = coverage_row(scope, overall, denoms)
     return CoverageTable(on=on, scope=scope, rows=rows, total=total, changes=denominator_history(area=scope))
 
 
 def coverage_criterion(*, area: Area, on: date) -> dict[str, float | int | date | None]:
     """What the epidemic-level criterion reads (QĐ 4800 §8b): % of people ≥ 18 with at least one dose and
     % of people ≥ 50 with the primary course complete, in `area` on `on`, with the denominators used."""
-    by_ward = _ward_counts(wards=_ward_list(area), on=on)
+    by_ward = ward_counts(wards=_ward_list(area), on=on)
     overall: dict[str, Counts] = defaultdict(Counts)
     for bands in by_ward.values():
         for key, counts in bands.items():
             overall[key].add(counts)
-    row = _row(area, overall, denominators(areas=[area], on=on))
+    row = coverage_row(area, overall, denominators(areas=[area], on=on))
     adult, over_50 = row.cells[TOTAL_18], row.cells[TOTAL_50]
     return {
         "adult_vaccinated": adult.counts.vaccinated,

@@ -27,6 +27,7 @@ KINDS = (
     "quarantine",
     "contact_definition",
     "f1_symptoms",
+    "epidemic_level",
 )
 
 
@@ -106,5 +107,7 @@ class DataFileTests(SimpleTestCase):
                 _severity_rules(rule_set.code)
 
     def test_unconfirmed_rules_say_so(self) -> None:
-        for code in ("TRIAGE-4038", "TRIAGE-604", "ELIGIBILITY-604", "RELEASE-4038", "SEVERITY-250"):
+        for code in (
+            "TRIAGE-4038", "TRIAGE-604", "ELIGIBILITY-604", "RELEASE-4038", "SEVERITY-250", "LEVEL-4800", "LEVEL-218",
+        ):  # fmt: skip
             assert "UNCONFIRMED" in rule_set_by_code(code).notes, code
