@@ -76,6 +76,15 @@ UPDATE cases_case SET status = 'died', died_on = confirmed_on + 3, released_on =
 WHERE abs(hashint8extended(id, 52)) %% 1000 < 3 AND confirmed_on < %(today)s - 3 AND status <> 'died'
 """
 
+# The follow-up column declaration_submit keeps: the time of the F0's latest sheet; about one F0 at home in seven
+# has been silent for more than 24 hours (the "forgotten" count of the dashboards).
+LAST_DECLARED_SQL = """
+UPDATE cases_case SET last_declared_at = least(
+    (confirmed_on + 9 + time '19:30') AT TIME ZONE 'Asia/Ho_Chi_Minh',
+    now() - make_interval(hours => (abs(hashint8extended(id, 55)) % 28)::int))
+WHERE status = 'active' AND last_declared_at IS NULL
+"""
+
 DECLARATIONS_SQL = """
 INSERT INTO monitoring_declaration (case_id, declared_at, period, resp_rate, pulse, temperature, spo2,
     spo2_remeasured, bp_systolic, bp_diastolic, symptoms, note, channel, entered_by_id, alert_level, severity,
@@ -190,6 +199,8 @@ def finish_fixture() -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(DEATHS_SQL, {"today": timezone.localdate()})
+        cursor.execute(LAST_DECLARED_SQL)
+        cursor.execute("VACUUM ANALYZE cases_case")
     t0 = time.perf_counter()
     call_command("rebuild_tallies", stdout=open(os.devnull, "w"))  # noqa: SIM115
     rebuild_s = round(time.perf_counter() - t0, 1)
@@ -199,6 +210,7 @@ def finish_fixture() -> dict[str, Any]:
             "SELECT count(*), pg_size_pretty(pg_total_relation_size('reports_wardday')) FROM reports_wardday"
         )
         rows, size = cursor.fetchone()
+    call_command("assess_levels", "--weeks", "2", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return {"rebuild_tallies_s": rebuild_s, "wardday_rows": rows, "wardday_size": size}
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from phongdich.accounts.models import User
 from phongdich.areas.models import Area, Level
 from phongdich.contacts.models import ContactStatus
-from phongdich.dashboards.mapdata import LEVEL_COLOURS, NO_LEVEL_COLOUR, WardMap, ward_map
+from phongdich.dashboards.mapdata import NO_LEVEL_COLOUR
 from phongdich.dashboards.selectors import (
     KIND_ALL,
     KIND_LATE,
@@ -30,10 +30,11 @@ from phongdich.dashboards.selectors import (
     stock_summary,
     tier_distribution,
 )
-from phongdich.levels.models import Assessment
+from phongdich.levels.models import LEVEL_COLOURS, Assessment
 from phongdich.levels.models import Level as EpidemicLevel
 from phongdich.levels.selectors import latest_levels
 from phongdich.monitoring.followup import WardDaily, ward_daily
+from phongdich.reports import series
 from phongdich.reports.days import current_report_day, day_ends_at
 
 
@@ -74,7 +75,9 @@ class Dashboard:
     beds: list[BedLine]
     coverage: CoverageSummary
     assessment: Assessment | None
-    map: WardMap | None
+    # The ward map is loaded after the page (`map_url`, htmx): the city's 579 cells and their values cost as much as
+    # the rest of the dashboard. Empty for a ward.
+    map_url: str
     level_counts: list[LevelCount]
 
     def charts(self) -> dict[str, Any]:
@@ -117,14 +120,17 @@ def _curve_rows(area: Area, curve: Curve) -> list[CurveRow]:
     return rows
 
 
-def _level_counts(area: Area, ward_map: WardMap | None) -> list[LevelCount]:
-    if ward_map is None:
+def _level_counts(area: Area, wards: list[int], levels: dict[int, Assessment]) -> list[LevelCount]:
+    """How many wards of the area stand at each level by their latest assessment."""
+    if area.level == Level.WARD:
         return []
     table = reverse("levels:table")
     district = {"district": area.pk} if area.level == Level.DISTRICT else {}
     counts: dict[int | None, int] = {}
-    for row in ward_map.rows:
-        counts[row.level] = counts.get(row.level, 0) + 1
+    for ward_id in wards:
+        assessment = levels.get(ward_id)
+        level = assessment.level if assessment else None
+        counts[level] = counts.get(level, 0) + 1
     lines = [
         LevelCount(
             level,
@@ -153,8 +159,9 @@ def dashboard(*, user: User, area: Area, now: datetime | None = None) -> Dashboa
     day = current_report_day(now)
     curve, current = epidemic_curve(area=area, end=day)
     daily = ward_daily(user=user, now=now, **_scope_ids(area))
+    wards = series.area_ward_ids(area) if area.level != Level.WARD else []
+    levels = latest_levels(area_ids=[area.pk, *wards])  # the area's own and its wards', one query
     week = curve.points[-7:]
-    ward_map_ = ward_map(area=area, end=day, today=timezone.localdate(now)) if area.level != Level.WARD else None
     followup = [item for item in daily.items if item.key in ("silent", "release_due")]
     cards = [
         Card(_("F0 đang điều trị"), current.treating, active_cases_url(area)),
@@ -190,7 +197,7 @@ def dashboard(*, user: User, area: Area, now: datetime | None = None) -> Dashboa
         stock=stock_summary(area=area),
         beds=bed_occupancy(user=user, area=area),
         coverage=coverage_summary(user=user, area=area),
-        assessment=latest_levels(area_ids=[area.pk]).get(area.pk),
-        map=ward_map_,
-        level_counts=_level_counts(area, ward_map_),
+        assessment=levels.get(area.pk),
+        map_url="" if area.level == Level.WARD else list_url("dashboards:map", area, embed=1),
+        level_counts=_level_counts(area, wards, levels),
     )

@@ -152,7 +152,8 @@ def ward_map(*, area: Area, end: date, today: date) -> WardMap:
         cell = ""
         if assessment:
             cell = f"{assessment.rule_set} v{assessment.rule_version}, {assessment.cutoff_on:%d/%m/%Y}"
-            cell += f": {assessment.cell_label}" if assessment.cell_label else ""
+            label = assessment.cell_label
+            cell += f": {label}" if label else ""
         rows.append(
             WardRow(
                 shape=shape, population=population, level=values["level"], level_cell=cell, values=values,  # type: ignore[arg-type]

@@ -29,8 +29,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "board": board, "charts": board.charts(), "schematic_label": SCHEMATIC_LABEL, "low_stock": LOW_STOCK,
     }  # fmt: skip
-    if board.map is not None:
-        context.update(map_data=board.map.geojson(), map_legend=board.map.legend())
     return render(request, "dashboards/dashboard.html", context)
 
 
@@ -48,6 +46,8 @@ def map_view(request: HttpRequest) -> HttpResponse:
         "form": form, "area": area, "map": wards, "map_data": wards.geojson(), "map_legend": wards.legend(),
         "schematic_label": SCHEMATIC_LABEL,
     }  # fmt: skip
+    if request.GET.get("embed"):  # the dashboard's map, loaded after the page (htmx)
+        return render(request, "dashboards/_map.html", {**context, "compact": True})
     return render(request, "dashboards/map.html", context)
 
 

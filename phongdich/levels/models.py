@@ -47,7 +47,11 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area", "cutoff_on", "kind"], name="assessment_unique"),
         ]
-        indexes = [models.Index(fields=["cutoff_on", "kind", "area"], name="assessment_day")]
+        indexes = [
+            models.Index(fields=["cutoff_on", "kind", "area"], name="assessment_day"),
+            # The newest assessment of an area: one index probe per area (the map, the dashboards).
+            models.Index(fields=["area", "-cutoff_on", "-computed_at", "-id"], name="assessment_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.cutoff_on} {self.level}"

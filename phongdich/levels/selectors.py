@@ -18,16 +18,16 @@ from phongdich.levels.models import Assessment, AssessmentKind
 
 
 def latest_levels(*, area_ids: list[int] | None = None) -> dict[int, Assessment]:
-    """The newest assessment of each area (by cut-off day, then computation time), weekly or on demand (1 query)."""
+    """The newest assessment of each area (by cut-off day, then computation time), weekly or on demand, without its
+    inputs and reasoning: one query, an index probe (`assessment_latest`) per area rather than a pass over the
+    whole history."""
     newest = (
-        Assessment.objects.filter(area_id=OuterRef("area_id"))
-        .order_by("-cutoff_on", "-computed_at", "-pk")
-        .values("pk")[:1]
+        Assessment.objects.filter(area_id=OuterRef("pk")).order_by("-cutoff_on", "-computed_at", "-pk").values("pk")[:1]
     )
-    rows = Assessment.objects.filter(pk=Subquery(newest))
-    if area_ids is not None:
-        rows = rows.filter(area_id__in=list(area_ids))
-    return {row.area_id: row for row in rows}
+    areas = Area.objects.filter(pk__in=list(area_ids)) if area_ids is not None else Area.objects.all()
+    rows = Assessment.objects.filter(pk__in=areas.annotate(newest=Subquery(newest)).values("newest"))
+    # The inputs and reasoning (the bulk of a row) are read only where one area's detail is shown.
+    return {row.area_id: row for row in rows.defer("inputs", "reasoning")}
 
 
 def _scope(user: User) -> Area:

@@ -3,8 +3,10 @@
    Data: #ward-map-data (GeoJSON FeatureCollection) and #ward-map-legend, both written by json_script. */
 (function () {
   "use strict";
+
+function init() {
   var root = document.getElementById("ward-map");
-  if (!root || !window.L) { return; }
+  if (!root || !window.L || root.getAttribute("data-ready")) { return; }
   var data = JSON.parse(document.getElementById("ward-map-data").textContent);
   var legend = JSON.parse(document.getElementById("ward-map-legend").textContent);
   var select = document.getElementById("ward-map-indicator");
@@ -137,4 +139,9 @@
   redraw();
   root.wardMap = map;  // for the browser test: where a ward's centre is on the screen
   root.setAttribute("data-ready", "1");
+}
+
+  init();
+  // On the dashboards the map arrives after the page (htmx).
+  document.body.addEventListener("htmx:afterSettle", init);
 })();

@@ -55,12 +55,16 @@ class DashboardPageTests(DashboardTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertIn('id="chart-curve"', html)
-        self.assertIn('id="ward-map"', html)
-        self.assertIn("Sơ đồ ô phường/xã (không phải ranh giới thật)", html)
         board = response.context["board"]
         self.assertEqual(board.curve.points[-1].day, date(2022, 2, 25))
         self.assertEqual((board.curve.points[-1].community, board.curve.points[-1].quarantine), (1, 1))
-        self.assertEqual(len(board.map.rows), 579)
+        # The map comes after the page, from the map view's fragment.
+        self.assertIn(f'hx-get="{board.map_url}"', html)
+        fragment = self.client_for(self.steering).get(board.map_url)
+        self.assertContains(fragment, 'id="ward-map"')
+        self.assertContains(fragment, "Sơ đồ ô phường/xã (không phải ranh giới thật)")
+        self.assertNotContains(fragment, "<nav")
+        self.assertEqual(len(fragment.context["map"].rows), 579)
 
     def test_every_number_opens_its_list(self) -> None:
         self.add_case(ward=self.ward_a1, confirmed_on=date(2022, 2, 24), at=datetime(2022, 2, 24, 19, 0, tzinfo=HANOI))
@@ -71,7 +75,8 @@ class DashboardPageTests(DashboardTestCase):
         urls += [url for row in board.curve_rows[:2] for url in row.urls.values()]
         urls += [t.url for t in board.tiers] + [b.url for b in board.beds] + [c.url for c in board.coverage.rows[:3]]
         urls += [item.url for item in (*board.daily.items, *board.daily.alerts)]
-        urls += list(board.map.rows[0].urls.values()) + [line.url for line in board.level_counts]
+        ward_map = client.get(board.map_url).context["map"]
+        urls += list(ward_map.rows[0].urls.values()) + [line.url for line in board.level_counts]
         for url in urls:
             self.assertEqual(client.get(url).status_code, 200, url)
 
@@ -79,11 +84,13 @@ class DashboardPageTests(DashboardTestCase):
         client = self.client_for(self.city_admin)
         board = client.get(HOME, {"district": self.district_a.pk}).context["board"]
         self.assertEqual(board.area, self.district_a)
-        self.assertEqual({r.shape.district_id for r in board.map.rows}, {self.district_a.pk})
-        self.assertEqual(len(board.map.rows), 14)
+        ward_map = client.get(board.map_url).context["map"]
+        self.assertEqual({r.shape.district_id for r in ward_map.rows}, {self.district_a.pk})
+        self.assertEqual(len(ward_map.rows), 14)
+        self.assertEqual(sum(line.wards for line in board.level_counts), 14)
         board = client.get(HOME, {"ward": self.ward_a1.pk}).context["board"]
         self.assertEqual(board.area, self.ward_a1)
-        self.assertIsNone(board.map)
+        self.assertEqual(board.map_url, "")
 
     def test_a_district_user_cannot_pick_outside_their_district(self) -> None:
         response = self.client_for(self.district_officer_b).get(
@@ -107,7 +114,7 @@ class DashboardPageTests(DashboardTestCase):
         self.rebuild()
         board = self.client_for(self.ward_officer_a1).get(HOME).context["board"]
         self.assertEqual(board.area, self.ward_a1)
-        self.assertIsNone(board.map)
+        self.assertEqual(board.map_url, "")
         self.assertEqual(board.curve.points[-1].community, 1)  # the other ward's case is not counted
         response = self.client_for(self.ward_officer_a1).get(MAP)
         self.assertEqual([r.shape.ward_id for r in response.context["map"].rows], [self.ward_a1.pk])
