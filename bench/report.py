@@ -536,5 +536,25 @@ def _reports_section(rp: dict) -> list[str]:
         f"{lv['median_ms'] / 1000:.2f} s | ≤ {t['levels_s']} s {_verdict(lv['p95_ms'] / 1000 <= t['levels_s'])} |",
         f"| city report as xlsx, enqueue → file ready (worker) | median {x['median_s']} s, max {x['max_s']} s "
         f"({x['bytes']:,} bytes) | ≤ {t['xlsx_s']} s {_verdict(x['max_s'] <= t['xlsx_s'])} |",
+        "",
+        REPORTS_NOTES,
     ]
     return lines
+
+
+REPORTS_NOTES = """### Reading the report, dashboard and level figures
+
+- **What the pages read.** The daily summary table (`reports_wardday`) for every count over time, and current-state
+  counts that have an index: open alerts (`alert_queue`), F0 at home silent or due for release (the follow-up
+  index), facilities, stock, the coverage tallies, the latest assessments (`assessment_latest`). Never the
+  declarations or a scan of the cases. The largest single cost of the city dashboard is the follow-up counts of
+  `monitoring.followup.ward_daily` over the ~340,000 F0 at home (~140 ms); a per-ward counter would remove it.
+- **The map** of a dashboard is a separate request (the map view's fragment, loaded by htmx after the page): the
+  579 cells and their values cost about as much as the rest of the dashboard. "map · city" is the full map page with
+  its 579-row table.
+- **`gc.freeze()`** in `phongdich/wsgi.py` keeps the objects loaded at start-up out of the cyclic collector's passes;
+  the benchmark imports `phongdich.wsgi` like a production process. Without it the city pages' p95 was 350–400 ms
+  (full collections during a request), with an unchanged median.
+- **Fixture.** Deaths and the follow-up column `last_declared_at` (about one F0 at home in seven silent for over
+  24 h) are set by SQL after the migrations; the declarations are not read by any page measured here — they are
+  there so that any page that did scan them would show it."""

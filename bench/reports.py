@@ -45,6 +45,7 @@ def _setup() -> None:
     from bench import bench as registry  # noqa: F401  (environment of the in-process measurements)
 
     django.setup()
+    import phongdich.wsgi  # noqa: F401  (the production process's start-up, including its gc.freeze())
 
 
 # --- fixture ---------------------------------------------------------------------------------------------------
