@@ -120,67 +120,40 @@ JOIN LATERAL (
 
 
 def build_fixture(*, persons: int, cases: int, contacts: int, requests: int) -> dict[str, Any]:
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from bench import bench as registry
+    from bench.fixture import Stages, bulk_done, bulk_session, fresh_city
     from bench.homecare import _indexes_dropped
-    from phongdich.accounts.roles import Role
-    from phongdich.accounts.services import user_create
-    from phongdich.areas.models import Area
     from phongdich.hotline.models import RequestCategory
 
-    started = time.perf_counter()
-    stages: dict[str, float] = {}
-
-    def stage(name: str, t0: float) -> float:
-        stages[name] = round(time.perf_counter() - t0, 1)
-        print(f"fixture: {name} {stages[name]} s", flush=True)
-        return time.perf_counter()
-
-    t = time.perf_counter()
-    registry.recreate_database()
-    call_command("migrate", verbosity=0)
-    call_command("seed_areas", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    city = user_create(username="bench", password=None, role=Role.CITY_ADMIN, area=Area.objects.get(code="01"))
-    t = stage("migrate", t)
+    stages = Stages()
+    city = fresh_city()
+    stages.done("migrate")
     now = timezone.now()
     today = timezone.localdate(now)
     p = {"today": today, "now": now, "maxd": MAX_DAYS, "user": city.pk, "cases": cases, "contacts": contacts,
          "requests": requests, "persons": persons, "ncat": RequestCategory.objects.count()}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute("SET work_mem = '256MB'")
-        cursor.execute("SET session_replication_role = replica")
+        bulk_session(cursor)
         with _indexes_dropped(cursor, "people_person"):
             registry.load_persons(total=persons)
-            t = stage("persons", t)
-        cursor.execute("ANALYZE people_person")
-        t = stage("person indexes", t)
-        with _indexes_dropped(cursor, "cases_case"):
-            cursor.execute(CASES_SQL, p)
-            t = stage("cases", t)
-        with _indexes_dropped(cursor, "contacts_contact"):
-            cursor.execute(CONTACTS_SQL, p)
-            t = stage("contacts", t)
-        with _indexes_dropped(cursor, "hotline_request"):
-            cursor.execute(REQUESTS_SQL, p)
-            t = stage("requests", t)
-        for table in ("cases_case", "contacts_contact", "hotline_request"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute(
-            "INSERT INTO cases_casecodecounter (province_code, last) SELECT '01', max(id) FROM cases_case "
-            "ON CONFLICT (province_code) DO UPDATE SET last = EXCLUDED.last"
-        )
-        cursor.execute("SET session_replication_role = origin")
-        cursor.execute("VACUUM ANALYZE")
-        t = stage("vacuum analyze", t)
+            stages.done("persons")
+        stages.done("person indexes")
+        for table, sql in (
+            ("cases_case", CASES_SQL),
+            ("contacts_contact", CONTACTS_SQL),
+            ("hotline_request", REQUESTS_SQL),
+        ):
+            with _indexes_dropped(cursor, table):
+                cursor.execute(sql, p)
+            stages.done(table)
+        bulk_done(cursor, tables=("cases_case", "contacts_contact", "hotline_request"))
+        stages.done("vacuum analyze")
     cluster_id = _build_cluster(city=city, today=today, first_free=cases + contacts + 1)
-    stage("cluster", t)
-    return {"stages": stages, "seconds": round(time.perf_counter() - started, 1), "cluster_id": cluster_id,
-            "built_at": now.isoformat()}  # fmt: skip
+    stages.done("cluster")
+    return {"stages": stages.seconds, "seconds": stages.total, "cluster_id": cluster_id, "built_at": now.isoformat()}
 
 
 def _build_cluster(*, city: Any, today: Any, first_free: int) -> int:

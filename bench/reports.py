@@ -122,45 +122,29 @@ def build_fixture(*, persons: int, cases: int, contacts: int, requests: int) -> 
 
     from bench import bench as registry
     from bench.contacts import CASES_SQL, CONTACTS_SQL, REQUESTS_SQL
+    from bench.fixture import Stages, bulk_done, bulk_session, fresh_city
     from bench.homecare import _indexes_dropped
-    from phongdich.accounts.roles import Role
-    from phongdich.accounts.services import user_create
-    from phongdich.areas.models import Area
     from phongdich.hotline.models import RequestCategory
 
-    started = time.perf_counter()
-    stages: dict[str, float] = {}
-
-    def stage(name: str, t0: float) -> float:
-        stages[name] = round(time.perf_counter() - t0, 1)
-        print(f"fixture: {name} {stages[name]} s", flush=True)
-        return time.perf_counter()
-
-    t = time.perf_counter()
-    registry.recreate_database()
-    call_command("migrate", verbosity=0)
-    call_command("seed_areas", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    city = user_create(username="bench", password=None, role=Role.CITY_ADMIN, area=Area.objects.get(code="01"))
+    stages = Stages()
+    city = fresh_city()
     call_command("seed_care", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    t = stage("migrate", t)
+    stages.done("migrate")
     now = timezone.now()
     today = timezone.localdate(now)
     p = {"today": today, "now": now, "maxd": MAX_DAYS, "user": city.pk, "cases": cases, "contacts": contacts,
          "requests": requests, "persons": persons, "ncat": RequestCategory.objects.count(),
          "per_case": DECLARATIONS_PER_CASE}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute("SET work_mem = '256MB'")
-        cursor.execute("SET session_replication_role = replica")
+        bulk_session(cursor)
         with _indexes_dropped(cursor, "people_person"):
             registry.load_persons(total=persons)
-            t = stage("persons", t)
-        t = stage("person indexes", t)
+            stages.done("persons")
+        stages.done("person indexes")
         with _indexes_dropped(cursor, "cases_case"):
             cursor.execute(CASES_SQL, p)
             cursor.execute(CASE_OUTCOMES_SQL, p)
-            t = stage("cases", t)
+            stages.done("cases")
         cursor.execute(
             "UPDATE care_facility f SET occupied = n, beds = greatest(beds, n) FROM (SELECT facility_id, count(*) n "
             "FROM cases_case WHERE status = 'active' AND facility_id IS NOT NULL GROUP BY facility_id) o "
@@ -170,24 +154,16 @@ def build_fixture(*, persons: int, cases: int, contacts: int, requests: int) -> 
             step = 100_000
             for lo in range(1, cases + 1, step):
                 cursor.execute(DECLARATIONS_SQL, {**p, "lo": lo, "hi": lo + step - 1})
-            t = stage("declarations", t)
-        t = stage("declaration indexes", t)
+            stages.done("declarations")
+        stages.done("declaration indexes")
         cursor.execute(ALERTS_SQL, p)
-        with _indexes_dropped(cursor, "contacts_contact"):
-            cursor.execute(CONTACTS_SQL, p)
-        with _indexes_dropped(cursor, "hotline_request"):
-            cursor.execute(REQUESTS_SQL, p)
-        t = stage("alerts, contacts, requests", t)
-        for table in ("cases_case", "contacts_contact", "hotline_request", "monitoring_alert"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute(
-            "INSERT INTO cases_casecodecounter (province_code, last) SELECT '01', max(id) FROM cases_case "
-            "ON CONFLICT (province_code) DO UPDATE SET last = EXCLUDED.last"
-        )
-        cursor.execute("SET session_replication_role = origin")
-        cursor.execute("VACUUM ANALYZE")
-        t = stage("vacuum analyze", t)
-    return {"stages": stages, "seconds": round(time.perf_counter() - started, 1), "built_at": now.isoformat()}
+        for table, sql in (("contacts_contact", CONTACTS_SQL), ("hotline_request", REQUESTS_SQL)):
+            with _indexes_dropped(cursor, table):
+                cursor.execute(sql, p)
+        stages.done("alerts, contacts, requests")
+        bulk_done(cursor, tables=("cases_case", "contacts_contact", "hotline_request", "monitoring_alert"))
+        stages.done("vacuum analyze")
+    return {"stages": stages.seconds, "seconds": stages.total, "built_at": now.isoformat()}
 
 
 def finish_fixture() -> dict[str, Any]:
