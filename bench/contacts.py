@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -28,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script, `bench` must be the package, not bench/bench.py
+
+from bench.fixture import bare_sql, p95, summary, timed  # noqa: E402
+
 DB_URL = os.environ.get("BENCH_CONTACTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/phongdich_bench_contacts")
 TARGETS = {"queue_p95_ms": 100, "tree_p95_ms": 300}
 MAX_DAYS = 40  # requests and contacts reach this many days back
@@ -193,33 +196,6 @@ def _build_cluster(*, city: Any, today: Any, first_free: int) -> int:
 # --- measurements ----------------------------------------------------------------------------------------------
 
 
-def _p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 2 else samples[0]
-
-
-def _timed(fn: Any, *, runs: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
-def _summary(ms: list[float], **extra: Any) -> dict[str, Any]:
-    return {"p95_ms": round(_p95(ms), 1), "median_ms": round(statistics.median(ms), 1), **extra}
-
-
-def _bare(sql: str, params: Any) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        cursor.fetchall()
-
-
 def bench_queues(*, users: dict[str, Any], runs: int) -> dict[str, Any]:
     """The request queue pages (first page, open by due time; the overdue tab) beside their selector's bare SQL."""
     from django.test import Client
@@ -251,11 +227,11 @@ def bench_queues(*, users: dict[str, Any], runs: int) -> dict[str, Any]:
         page_sql, page_params = qs[:50].query.sql_with_params()
 
         def bare(cs: str = count_sql, cp: Any = count_params, ps: str = page_sql, pp: Any = page_params) -> None:
-            _bare(f"SELECT count(*) FROM ({cs}) t", cp)
-            _bare(ps, pp)
+            bare_sql(f"SELECT count(*) FROM ({cs}) t", cp)
+            bare_sql(ps, pp)
 
-        out[label] = _summary(
-            _timed(get, runs=runs), ceiling_bare_sql_p95_ms=round(_p95(_timed(bare, runs=runs)), 1),
+        out[label] = summary(
+            timed(get, runs=runs), ceiling_bare_sql_p95_ms=round(p95(timed(bare, runs=runs)), 1),
             rows=qs.count(),
         )  # fmt: skip
     return out
@@ -281,9 +257,9 @@ def bench_tree(*, user: Any, cluster_id: int, runs: int) -> dict[str, Any]:
     rows_sql, rows_params = Contact.objects.filter(cluster_id=cluster_id).values().query.sql_with_params()
     return {
         "nodes": len(tree.nodes), "edges": len(tree.edges), "counts": tree.counts,
-        "selector": _summary(_timed(lambda: transmission_tree(user=user, cluster=cluster_id), runs=runs)),
-        "page": _summary(_timed(page, runs=runs)),
-        "ceiling_bare_sql_p95_ms": round(_p95(_timed(lambda: _bare(rows_sql, rows_params), runs=runs)), 1),
+        "selector": summary(timed(lambda: transmission_tree(user=user, cluster=cluster_id), runs=runs)),
+        "page": summary(timed(page, runs=runs)),
+        "ceiling_bare_sql_p95_ms": round(p95(timed(lambda: bare_sql(rows_sql, rows_params), runs=runs)), 1),
     }  # fmt: skip
 
 
@@ -301,7 +277,7 @@ def bench_contact_lists(*, users: dict[str, Any], runs: int) -> dict[str, Any]:
             response = client.get(reverse("contacts:list"), secure=True)
             assert response.status_code == 200, response.status_code
 
-        out[who] = _summary(_timed(get, runs=runs))
+        out[who] = summary(timed(get, runs=runs))
     return out
 
 

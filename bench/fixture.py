@@ -1,9 +1,10 @@
-"""What the synthetic-city fixtures of bench/contacts.py and bench/reports.py do the same way: a fresh database
-with the area tree and a city user, a session tuned for bulk SQL loads, and the bookkeeping after them."""
+"""What bench/contacts.py and bench/reports.py do the same way: a fresh database with the area tree and a city
+user, a session tuned for bulk SQL loads and the bookkeeping after them; and timing calls."""
 
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from typing import Any
 
@@ -61,3 +62,35 @@ def bulk_done(cursor: Any, *, tables: tuple[str, ...]) -> None:
     )
     cursor.execute("SET session_replication_role = origin")
     cursor.execute("VACUUM ANALYZE")
+
+
+# --- measurements ----------------------------------------------------------------------------------------------
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 2 else samples[0]
+
+
+def timed(fn: Any, *, runs: int, warmup: int = 3) -> list[float]:
+    """Milliseconds of `runs` calls of `fn`, after `warmup` calls not counted."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def summary(ms: list[float], **extra: Any) -> dict[str, Any]:
+    return {"p95_ms": round(p95(ms), 1), "median_ms": round(statistics.median(ms), 1), **extra}
+
+
+def bare_sql(sql: str, params: Any) -> None:
+    """Run a query and fetch its rows: the ceiling beside a page that runs it through the ORM and a template."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()

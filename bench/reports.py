@@ -29,6 +29,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script, `bench` must be the package, not bench/bench.py
+
+from bench.fixture import summary, timed  # noqa: E402
+
 DB_URL = os.environ.get("BENCH_REPORTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/phongdich_bench_reports")
 TARGETS = {"page_p95_ms": 300, "levels_s": 2, "xlsx_s": 5}
 MAX_DAYS = 60
@@ -191,25 +195,6 @@ def finish_fixture() -> dict[str, Any]:
     return {"rebuild_tallies_s": rebuild_s, "wardday_rows": rows, "wardday_size": size}
 
 
-def _p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 2 else samples[0]
-
-
-def _timed(fn: Any, *, runs: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
-def _summary(ms: list[float]) -> dict[str, float]:
-    return {"p95_ms": round(_p95(ms), 1), "median_ms": round(statistics.median(ms), 1)}
-
-
 def _users() -> dict[str, Any]:
     from django.db.models import Count
 
@@ -252,7 +237,7 @@ def bench_pages(*, users: dict[str, Any], runs: int) -> dict[str, Any]:
                 response = client.get(url, secure=True)
                 assert response.status_code == 200, (url, response.status_code)
 
-            out[f"{label} · {who}"] = _summary(_timed(get, runs=runs))
+            out[f"{label} · {who}"] = summary(timed(get, runs=runs))
     return out
 
 
@@ -272,7 +257,7 @@ def bench_ceiling(*, runs: int) -> dict[str, float]:
             )
             cursor.fetchall()
 
-    return _summary(_timed(bare, runs=runs))
+    return summary(timed(bare, runs=runs))
 
 
 def bench_levels(*, runs: int) -> dict[str, Any]:
@@ -282,8 +267,8 @@ def bench_levels(*, runs: int) -> dict[str, Any]:
     from phongdich.levels.services import levels_assess
 
     today = timezone.localdate()
-    ms = _timed(lambda: levels_assess(cutoff_on=today, kind="on_demand"), runs=runs, warmup=1)
-    return {**_summary(ms), "areas": Assessment.objects.filter(cutoff_on=today, kind="on_demand").count()}
+    ms = timed(lambda: levels_assess(cutoff_on=today, kind="on_demand"), runs=runs, warmup=1)
+    return {**summary(ms), "areas": Assessment.objects.filter(cutoff_on=today, kind="on_demand").count()}
 
 
 def bench_xlsx(*, user: Any) -> dict[str, Any]:
